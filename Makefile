@@ -1,0 +1,39 @@
+# Django Channels, live: the two commands are `make course` and `make test`.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8888
+LESSON ?= 0
+STAMP  := $(VENV)/.installed
+
+.PHONY: course test reset doctor lint clean
+
+course: $(STAMP)  ## open JupyterLab on the first lesson (PORT=NNNN picks the port)
+	@$(PY) -m coursekit lab --port $(PORT)
+
+test: $(STAMP)  ## run every check: coursekit, notebooks under nbval, exercises, browser
+	@$(PY) -m pytest
+
+reset: $(STAMP)  ## bring course_project/ to the start of LESSON (default 0)
+	@$(PY) -m coursekit reset $(LESSON)
+
+doctor: $(STAMP)  ## check this machine for the course
+	@$(PY) -m coursekit doctor
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check coursekit tests exercises solutions notebooks
+
+# The virtual environment is rebuilt when requirements.txt changes. The .pth
+# file puts the checkout on the path, so notebooks (which run in notebooks/)
+# and daphne import coursekit without an install step.
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; run make with PYTHON=/path/to/python3.11 (or newer).")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the course's pinned packages into $(VENV) (once)..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "django_channels_course.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
+	@touch $@
+
+clean:  ## remove the virtual environment and the course's run files
+	rm -rf $(VENV) .course

@@ -1,0 +1,153 @@
+"""The state of the course project at the start of every lesson.
+
+There is one source of truth for the project's code: the file cells in the
+notebooks (cells that begin with ``%%project_file PATH``). The state at the
+start of lesson N is the start project plus every file cell of lessons
+0 … N-1, applied in order, so a checkpoint can never drift from what the
+lessons teach. The start project is what ``django-admin startproject mysite``
+creates, with a fixed development secret key so it is the same everywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+
+FILE_MAGIC = "%%project_file"
+PROJECT_PACKAGE = "mysite"
+SECRET_KEY_LINE = 'SECRET_KEY = "django-insecure-course-only-never-use-this-key-in-production"'
+
+Files = dict[str, str]
+
+
+@dataclass(frozen=True)
+class FileCell:
+    lesson: int
+    path: str
+    content: str
+
+
+def notebook_path(lesson: int) -> Path | None:
+    matches = sorted(paths.NOTEBOOKS.glob(f"{lesson:02d}_*.ipynb"))
+    return matches[0] if matches else None
+
+
+def lesson_numbers() -> list[int]:
+    """The numbers of the lessons that exist as notebooks, in order."""
+    numbers = []
+    for path in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"):
+        numbers.append(int(path.name[:2]))
+    return sorted(numbers)
+
+
+def parse_file_cell(source: str) -> tuple[str, str] | None:
+    """``(path, content)`` of a file cell's source, or None for any other cell."""
+    first, _, body = source.partition("\n")
+    if not first.startswith(FILE_MAGIC + " "):
+        return None
+    path = first[len(FILE_MAGIC) :].strip()
+    return path, normalise(body)
+
+
+def normalise(content: str) -> str:
+    """File content as the magic writes it: exactly one trailing newline."""
+    return content.rstrip("\n") + "\n"
+
+
+@functools.lru_cache(maxsize=None)
+def file_cells(lesson: int) -> tuple[FileCell, ...]:
+    path = notebook_path(lesson)
+    if path is None:
+        return ()
+    notebook = json.loads(path.read_text())
+    cells = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        parsed = parse_file_cell(source)
+        if parsed:
+            cells.append(FileCell(lesson, *parsed))
+    return tuple(cells)
+
+
+@functools.lru_cache(maxsize=1)
+def start_project() -> Files:
+    """The files ``django-admin startproject mysite`` writes, with a fixed secret key."""
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(
+            [sys.executable, "-m", "django", "startproject", PROJECT_PACKAGE, scratch],
+            check=True,
+            capture_output=True,
+        )
+        files = read_tree(Path(scratch))
+    settings = f"{PROJECT_PACKAGE}/settings.py"
+    files[settings] = re.sub(r"^SECRET_KEY = .*$", SECRET_KEY_LINE, files[settings], flags=re.M)
+    return files
+
+
+def read_tree(root: Path) -> Files:
+    """The project's source files under ``root`` (no databases, caches or logs)."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and is_source(relative):
+            files[relative] = path.read_text()
+    return files
+
+
+def is_source(relative: str) -> bool:
+    parts = relative.split("/")
+    if any(part == "__pycache__" or part.startswith(".") for part in parts):
+        return False
+    return not relative.endswith((".pyc", ".sqlite3", ".log", ".sqlite3-journal"))
+
+
+def state_at_start(lesson: int) -> Files:
+    """The project's files at the start of ``lesson``."""
+    files = dict(start_project())
+    for earlier in lesson_numbers():
+        if earlier >= lesson:
+            break
+        for cell in file_cells(earlier):
+            files[cell.path] = cell.content
+    return files
+
+
+def state_at_end(lesson: int) -> Files:
+    return state_at_start(lesson + 1)
+
+
+def known_versions(path: str) -> set[str]:
+    """Every content the course itself ever gives ``path``: not a learner's own work."""
+    versions = set()
+    if path in start_project():
+        versions.add(start_project()[path])
+    for lesson in lesson_numbers():
+        versions.update(cell.content for cell in file_cells(lesson) if cell.path == path)
+    return versions
+
+
+def expected_before(lesson: int, path: str, content: str) -> str | None | bool:
+    """What ``path`` held just before the file cell of ``lesson`` whose body is ``content``.
+
+    Returns the content (None when the file did not exist yet), or False when
+    no file cell of that lesson has this body (the learner edited the cell).
+    """
+    content = normalise(content)
+    previous = state_at_start(lesson).get(path)
+    for cell in file_cells(lesson):
+        if cell.path != path:
+            continue
+        if cell.content == content:
+            return previous
+        previous = cell.content
+    return False

@@ -1,0 +1,144 @@
+"""Background servers that die with whoever started them.
+
+Every server the course starts goes through :func:`start`. It runs the server
+under a small watchdog (see ``_watchdog.py``) tied to this process by a pipe:
+when this process ends, however it ends, the watchdog ends the server's
+process group within a fraction of a second. Output goes to a log file, never
+to the notebook, because background output would land in whatever cell runs
+next.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CourseError
+
+WATCHDOG = Path(__file__).with_name("_watchdog.py")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when a server could listen on ``port`` (closed connections in TIME_WAIT don't count)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def accepts_connections(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class Supervised:
+    """A running background server: its watchdog process, group and log."""
+
+    name: str
+    command: list[str]
+    log_path: Path
+    popen: subprocess.Popen
+    _lifeline: int | None = field(default=None, repr=False)
+
+    @property
+    def pid(self) -> int:
+        """The watchdog's pid, which is also the server's process group id."""
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def log_tail(self, lines: int = 15) -> str:
+        return tail(self.log_path, lines)
+
+    def wait_ready(self, is_ready: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Poll ``is_ready`` until it is true; fail with the log tail if the server dies."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if is_ready():
+                return
+            if not self.alive():
+                raise CourseError(
+                    f"{self.name} exited while starting (exit code {self.popen.returncode}). "
+                    f"The last lines of its log ({self.log_path}):\n{self.log_tail()}"
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise CourseError(
+                    f"{self.name} did not become ready within {timeout:.0f} s. "
+                    f"The last lines of its log ({self.log_path}):\n{self.log_tail()}"
+                )
+            time.sleep(0.02)
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """End the server's process group: gracefully first, then by force."""
+        if self._lifeline is not None:
+            os.close(self._lifeline)  # the watchdog sees end of file and ends the group
+            self._lifeline = None
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.popen.wait()
+
+
+def start(
+    name: str,
+    command: list[str],
+    log_path: Path,
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Supervised:
+    """Start ``command`` in the background under a watchdog, logging to ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    read_end, write_end = os.pipe()  # both close-on-exec: no other child inherits them
+    with open(log_path, "wb") as log:
+        try:
+            popen = subprocess.Popen(
+                [sys.executable, str(WATCHDOG), "--", *command],
+                stdin=read_end,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as error:
+            os.close(write_end)
+            raise CourseError(f"Could not start {name}: {error}.") from None
+        finally:
+            os.close(read_end)
+    return Supervised(name, command, log_path, popen, write_end)
