@@ -1,7 +1,9 @@
 """The state of the course project at the start of every lesson.
 
 There is one source of truth for the project's code: the file cells in the
-notebooks (cells that begin with ``%%project_file PATH``). The state at the
+notebooks. A cell that begins with ``%%project_file PATH`` gives a whole
+file; one that begins with ``%%project_update PATH`` gives only the top-level
+definitions it changes in a Python file (see :mod:`pyedit`). The state at the
 start of lesson N is the start project plus every file cell of lessons
 0 … N-1, applied in order, so a checkpoint can never drift from what the
 lessons teach. The start project is what ``django-admin startproject mysite``
@@ -19,9 +21,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from . import paths, pyedit
 
 FILE_MAGIC = "%%project_file"
+UPDATE_MAGIC = "%%project_update"
+MAGICS = {FILE_MAGIC: "file", UPDATE_MAGIC: "update"}
 PROJECT_PACKAGE = "mysite"
 SECRET_KEY_LINE = 'SECRET_KEY = "django-insecure-course-only-never-use-this-key-in-production"'
 
@@ -33,6 +37,17 @@ class FileCell:
     lesson: int
     path: str
     content: str
+    mode: str = "file"
+
+    def apply(self, old: str | None) -> str:
+        return apply(self.mode, old, self.content)
+
+
+def apply(mode: str, old: str | None, content: str) -> str:
+    """The file after a cell of ``mode`` with ``content`` is run on a file holding ``old``."""
+    if mode == "update":
+        return pyedit.update(old or "", content)
+    return content
 
 
 def notebook_path(lesson: int) -> Path | None:
@@ -48,13 +63,13 @@ def lesson_numbers() -> list[int]:
     return sorted(numbers)
 
 
-def parse_file_cell(source: str) -> tuple[str, str] | None:
-    """``(path, content)`` of a file cell's source, or None for any other cell."""
+def parse_file_cell(source: str) -> tuple[str, str, str] | None:
+    """``(path, content, mode)`` of a file cell's source, or None for any other cell."""
     first, _, body = source.partition("\n")
-    if not first.startswith(FILE_MAGIC + " "):
+    magic, _, path = first.partition(" ")
+    if magic not in MAGICS or not path.strip():
         return None
-    path = first[len(FILE_MAGIC) :].strip()
-    return path, normalise(body)
+    return path.strip(), normalise(body), MAGICS[magic]
 
 
 def normalise(content: str) -> str:
@@ -118,7 +133,7 @@ def state_at_start(lesson: int) -> Files:
         if earlier >= lesson:
             break
         for cell in file_cells(earlier):
-            files[cell.path] = cell.content
+            files[cell.path] = cell.apply(files.get(cell.path))
     return files
 
 
@@ -126,17 +141,23 @@ def state_at_end(lesson: int) -> Files:
     return state_at_start(lesson + 1)
 
 
-def known_versions(path: str) -> set[str]:
-    """Every content the course itself ever gives ``path``: not a learner's own work."""
-    versions = set()
-    if path in start_project():
-        versions.add(start_project()[path])
+@functools.lru_cache(maxsize=None)
+def _all_versions() -> dict[str, frozenset[str]]:
+    versions: dict[str, set[str]] = {path: {text} for path, text in start_project().items()}
+    files = dict(start_project())
     for lesson in lesson_numbers():
-        versions.update(cell.content for cell in file_cells(lesson) if cell.path == path)
-    return versions
+        for cell in file_cells(lesson):
+            files[cell.path] = cell.apply(files.get(cell.path))
+            versions.setdefault(cell.path, set()).add(files[cell.path])
+    return {path: frozenset(texts) for path, texts in versions.items()}
 
 
-def expected_before(lesson: int, path: str, content: str) -> str | None | bool:
+def known_versions(path: str) -> frozenset[str]:
+    """Every content the course itself ever gives ``path``: not a learner's own work."""
+    return _all_versions().get(path, frozenset())
+
+
+def expected_before(lesson: int, path: str, content: str, mode: str = "file") -> str | None | bool:
     """What ``path`` held just before the file cell of ``lesson`` whose body is ``content``.
 
     Returns the content (None when the file did not exist yet), or False when
@@ -147,7 +168,7 @@ def expected_before(lesson: int, path: str, content: str) -> str | None | bool:
     for cell in file_cells(lesson):
         if cell.path != path:
             continue
-        if cell.content == content:
+        if cell.content == content and cell.mode == mode:
             return previous
-        previous = cell.content
+        previous = cell.apply(previous)
     return False

@@ -1,6 +1,8 @@
-"""``%%project_file PATH``: write a file of the course project from a notebook cell.
+"""``%%project_file PATH`` and ``%%project_update PATH``: change the course project from a cell.
 
-The cell's body becomes the file. The output is one line naming the file and,
+``%%project_file``: the cell's body becomes the file. ``%%project_update``: the
+cell's top-level definitions replace those of the same name in a Python file
+(the rest of the file stays; see :mod:`pyedit`). The output is one line naming the file and,
 for a changed file, the lines that changed. It describes the change the lesson
 makes (from the file as the lesson expects it before this cell), so it is the
 same on the first run and on every re-run; a cell the learner has edited is
@@ -29,23 +31,48 @@ class ProjectMagics(Magics):
     @cell_magic
     def project_file(self, line: str, cell: str) -> None:
         """Write the cell's body to PATH inside the course project."""
-        path = line.strip()
-        if not path:
-            print("usage: %%project_file PATH (a path inside the course project, e.g. chat/consumers.py)")
+        write_from_cell("file", line, cell)
+
+    @cell_magic
+    def project_update(self, line: str, cell: str) -> None:
+        """Replace the top-level definitions of PATH that the cell gives."""
+        write_from_cell("update", line, cell)
+
+
+def write_from_cell(mode: str, line: str, cell: str) -> None:
+    path = line.strip()
+    if not path:
+        print(f"usage: %%project_{mode} PATH (a path inside the course project, e.g. chat/consumers.py)")
+        return
+    body = checkpoints.normalise(cell)
+    if mode == "update":
+        try:
+            compile(body, path, "exec")
+        except SyntaxError as error:
+            print(f"⚠ line {error.lineno} of this cell: {error.msg}; nothing was written")
             return
-        text = checkpoints.normalise(cell)
-        root = paths.project_dir()
-        course = lessons.active()
-        previous = False
-        if course is not None:
-            previous = checkpoints.expected_before(course.lesson.number, path, text)
-        if previous is False:
-            previous = project.read(path, root)
-        project.write(path, text, root)
-        print("\n".join(project.change_summary(path, previous, text)))
-        warning = syntax_warning(path, text)
-        if warning:
-            print(warning)
+    root = paths.project_dir()
+    on_disk = project.read(path, root)
+    if mode == "update" and on_disk is not None:
+        try:
+            compile(on_disk, path, "exec")
+        except SyntaxError:
+            print(f"⚠ {path} has a syntax error, so it cannot be updated; fix it or reset the lesson")
+            return
+    # Describe the change the lesson makes (stable on every re-run), but write
+    # onto what is on disk, so an update keeps the learner's other edits.
+    course = lessons.active()
+    expected = False
+    if course is not None:
+        expected = checkpoints.expected_before(course.lesson.number, path, body, mode)
+    if expected is False:
+        expected = on_disk
+    text = checkpoints.apply(mode, on_disk, body)
+    project.write(path, text, root)
+    print("\n".join(project.change_summary(path, expected, checkpoints.apply(mode, expected, body))))
+    warning = syntax_warning(path, text)
+    if warning:
+        print(warning)
 
 
 def load_ipython_extension(shell) -> None:

@@ -1,0 +1,48 @@
+"""Exercise proofs: every solution passes its checks, every untouched exercise fails them.
+
+This is nbgrader's ``validate`` / ``validate --invert`` idea: a check that
+passes the untouched exercise proves nothing, and one the solution fails is broken.
+"""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from coursekit import exercises, paths
+
+ALL = exercises.all_exercises()
+
+
+@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.name)
+def test_solution_passes(exercise):
+    outcome = exercises.run(exercise, solutions=True)
+    assert outcome.ok, outcome.report("solutions")
+
+
+@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.name)
+def test_untouched_exercise_fails_every_check(exercise):
+    outcome = exercises.run(exercise)
+    assert outcome.results
+    assert outcome.passed < len(outcome.results), outcome.report("exercises")
+
+
+def test_every_exercise_has_a_solution_and_a_lesson():
+    for exercise in ALL:
+        assert exercise.file().exists()
+        assert exercise.file(solutions=True).exists()
+    assert sorted(path.stem for path in paths.EXERCISES.glob("*.py")) == [e.name for e in ALL]
+    lessons_with_exercises = {e.lesson for e in ALL}
+    assert set(range(8)) <= lessons_with_exercises
+
+
+def test_solution_copied_over_its_exercise_passes_check_cli(tmp_path):
+    exercise = ALL[-1]
+    shutil.copytree(paths.EXERCISES, tmp_path / "exercises")
+    shutil.copy(exercise.file(solutions=True), tmp_path / "exercises" / f"{exercise.name}.py")
+    env = {**__import__("os").environ, "COURSE_EXERCISES_DIR": str(tmp_path / "exercises")}
+    done = subprocess.run([sys.executable, "-m", "coursekit", "check", exercise.name],
+                          capture_output=True, text=True, env=env, cwd=paths.REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[0].startswith(f"✓ {exercise.name}")
