@@ -16,8 +16,12 @@ from .lessons import setup
 __all__ = ["CourseError", "setup", "check"]
 
 
-def check(name: str) -> bool:
-    """Check exercise ``name`` (e.g. ``"04_echo"``) and print a short report."""
+def check(name: str) -> None:
+    """Check exercise ``name`` (e.g. ``"04_echo"``) and print a short report.
+
+    Returns nothing, so a notebook cell shows the report alone; scripts that
+    need the verdict use ``coursekit.exercises.check``, which returns it.
+    """
     from .exercises import check as run
 
-    return run(name)
+    run(name)

@@ -157,18 +157,21 @@ def known_versions(path: str) -> frozenset[str]:
     return _all_versions().get(path, frozenset())
 
 
-def expected_before(lesson: int, path: str, content: str, mode: str = "file") -> str | None | bool:
-    """What ``path`` held just before the file cell of ``lesson`` whose body is ``content``.
+def expected_before(lesson: int, path: str, content: str, mode: str = "file") -> list[str | None]:
+    """What ``path`` held just before each file cell of ``lesson`` whose body is ``content``.
 
-    Returns the content (None when the file did not exist yet), or False when
-    no file cell of that lesson has this body (the learner edited the cell).
+    One entry per matching cell, in notebook order (None when the file did not
+    exist yet); an empty list when no cell of that lesson has this body (the
+    learner edited the cell). A lesson may run the same cell twice, e.g. a
+    setting first written right, then broken on purpose, then fixed.
     """
     content = normalise(content)
     previous = state_at_start(lesson).get(path)
+    found = []
     for cell in file_cells(lesson):
         if cell.path != path:
             continue
         if cell.content == content and cell.mode == mode:
-            return previous
+            found.append(previous)
         previous = cell.apply(previous)
-    return False
+    return found

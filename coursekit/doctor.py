@@ -72,8 +72,7 @@ def check_project() -> tuple[bool, str]:
         project.ensure_writable(root)
     except CourseError as error:
         return False, f"project: {error}"
-    shown = root.name + "/" if root.parent == paths.REPO else "COURSE_PROJECT_DIR"
-    return True, f"project: {shown} is writable"
+    return True, "project: the course project's folder is writable"
 
 
 def check_port() -> tuple[bool, str]:

@@ -110,6 +110,19 @@ class Course:
         self.servers.append(server)
         return server
 
+    def preview(self, lesson: int) -> DaphneServer:
+        """Serve the project as it is at the end of ``lesson``, from a separate folder.
+
+        The learner's own project is left alone; lesson 00 uses this to show
+        where the course is going before any code is written.
+        """
+        root = paths.state_dir() / "preview" / f"lesson-{lesson:02d}"
+        project.bring_to(checkpoints.state_at_end(lesson), root)
+        self.start_redis()
+        server = DaphneServer(root, self.redis.url)
+        self.servers.append(server)
+        return server.start()
+
     def start_redis(self) -> redis_server.RedisServer:
         if self.redis is None or not self.redis.alive():
             self.redis = redis_server.start()

@@ -62,11 +62,15 @@ def write_from_cell(mode: str, line: str, cell: str) -> None:
     # Describe the change the lesson makes (stable on every re-run), but write
     # onto what is on disk, so an update keeps the learner's other edits.
     course = lessons.active()
-    expected = False
+    candidates = []
     if course is not None:
-        expected = checkpoints.expected_before(course.lesson.number, path, body, mode)
-    if expected is False:
+        candidates = checkpoints.expected_before(course.lesson.number, path, body, mode)
+    if not candidates:
         expected = on_disk
+    elif on_disk in candidates:
+        expected = on_disk  # which of the lesson's identical cells this is
+    else:
+        expected = candidates[0]
     text = checkpoints.apply(mode, on_disk, body)
     project.write(path, text, root)
     print("\n".join(project.change_summary(path, expected, checkpoints.apply(mode, expected, body))))
