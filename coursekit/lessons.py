@@ -141,7 +141,7 @@ class Course:
             env["REDIS_URL"] = self.redis.url
         return env
 
-    def manage(self, *args: str, timeout: float = 30) -> str:
+    def manage(self, *args: str, timeout: float = 30) -> None:
         """Run ``python manage.py ARGS`` in the project and print its output.
 
         Raises a CourseError when the command fails, after printing what it said.
@@ -159,7 +159,6 @@ class Course:
             print(output)
         if result.returncode != 0:
             raise CourseError(f"manage.py {' '.join(args)} failed with exit code {result.returncode}.")
-        return output
 
     def django(self) -> None:
         """Load the project's Django settings into this kernel (for the channel layer API)."""

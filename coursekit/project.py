@@ -16,7 +16,7 @@ from pathlib import Path
 from . import checkpoints, paths
 from .errors import CourseError
 
-DIFF_LINES_SHOWN = 12
+DIFF_LINES_SHOWN = 14
 
 
 @dataclass
@@ -111,20 +111,25 @@ def ensure_exists(root: Path | None = None) -> Path:
 
 
 def change_summary(path: str, old: str | None, new: str) -> list[str]:
-    """A short, stable description of what writing ``new`` over ``old`` changes."""
+    """A short, stable description of what writing ``new`` over ``old`` changes.
+
+    Changed lines are marked ``+``/``-`` with one line of context around them,
+    so a moved line reads as a move; long diffs are cut after a few lines.
+    """
     lines = new.splitlines()
     if old is None:
         return [f"✎ wrote {path} (new file, {len(lines)} lines)"]
     if old == new:
         return [f"✎ {path} is unchanged"]
-    changed = [
-        line for line in difflib.unified_diff(old.splitlines(), lines, lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    diff = [
+        line for line in difflib.unified_diff(old.splitlines(), lines, lineterm="", n=1)
+        if not line.startswith(("+++", "---"))
     ]
-    added = sum(line.startswith("+") for line in changed)
-    removed = len(changed) - added
+    added = sum(line.startswith("+") for line in diff)
+    removed = sum(line.startswith("-") for line in diff)
+    shown = ["      ⋮" if line.startswith("@@") else "    " + line for line in diff][1:]
     summary = [f"✎ updated {path} (+{added} −{removed} lines)"]
-    summary += ["    " + line for line in changed[:DIFF_LINES_SHOWN]]
-    if len(changed) > DIFF_LINES_SHOWN:
-        summary.append(f"    … and {len(changed) - DIFF_LINES_SHOWN} more changed lines")
+    summary += shown[:DIFF_LINES_SHOWN]
+    if len(shown) > DIFF_LINES_SHOWN:
+        summary.append(f"      … {len(shown) - DIFF_LINES_SHOWN} more lines of difference")
     return summary

@@ -1,0 +1,96 @@
+r"""Checks for exercises/03_url_patterns.py: websocket_urlpatterns for two consumers.
+
+Each check serves the learner's patterns with Channels' own URLRouter and
+opens a WebSocket to it in-process with WebsocketCommunicator: real routing,
+no server, no channel layer.
+"""
+
+from coursekit.checking import check, configure_django
+
+TITLE = "websocket_urlpatterns for two consumers"
+
+CONSUMERS = {"chat": "ChatRoomConsumer", "notify": "NotifyConsumer"}
+
+
+def prepare():
+    configure_django(channel_layer="none")
+
+
+async def visit(exercise, path):
+    """What the consumer at ``path`` says ({"consumer": ..., "kwargs": ...}), or None when no route matches."""
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    patterns = getattr(exercise, "websocket_urlpatterns", None)
+    assert isinstance(patterns, list), "websocket_urlpatterns should be a list of re_path(...) routes"
+    communicator = WebsocketCommunicator(URLRouter(patterns), path)
+    try:
+        connected, _ = await communicator.connect()
+    except ValueError as error:
+        if "No route found" in str(error):
+            return None
+        raise
+    except TypeError as error:
+        if "can't be used in 'await' expression" in str(error):
+            raise AssertionError(
+                f"the route for {path} gives the consumer class itself; give it Consumer.as_asgi()"
+            ) from None
+        raise
+    assert connected, f"{path} was not accepted"
+    said = await communicator.receive_json_from()
+    await communicator.disconnect()
+    return said
+
+
+async def expect(exercise, path, consumer, kwargs):
+    said = await visit(exercise, path)
+    assert said is not None, f"{path} reaches no consumer: no route matches it"
+    if said["consumer"] != consumer:
+        raise AssertionError(f"{path} reached {CONSUMERS[said['consumer']]}, not {CONSUMERS[consumer]}")
+    got = said["kwargs"]
+    if {key: str(value) for key, value in got.items()} != kwargs:
+        raise AssertionError(f"{path} captured {got}, not {kwargs}")
+
+
+async def refused(exercise, path):
+    said = await visit(exercise, path)
+    if said is not None:
+        raise AssertionError(f"{path} reached {CONSUMERS[said['consumer']]} with {said['kwargs']}")
+
+
+@check(
+    "ws/chat/lobby/ and ws/chat/room_42/ reach ChatRoomConsumer with their room_name",
+    hint=r"re_path(r'ws/chat/(?P<room_name>\w+)/$', ChatRoomConsumer.as_asgi()): no leading slash",
+)
+async def chat_route(exercise):
+    await expect(exercise, "/ws/chat/lobby/", "chat", {"room_name": "lobby"})
+    await expect(exercise, "/ws/chat/room_42/", "chat", {"room_name": "room_42"})
+
+
+@check(
+    "ws/notify/42/ reaches NotifyConsumer with user_id 42",
+    hint=r"a route like the chat one, with a named group of digits: (?P<user_id>\d+)",
+)
+async def notify_route(exercise):
+    await expect(exercise, "/ws/notify/42/", "notify", {"user_id": "42"})
+
+
+@check(
+    "a user_id is digits only: ws/notify/abc/ and ws/notify/4x2/ reach no consumer",
+    hint=r"\d+ matches digits only, where \w+ or [^/]+ let letters in too",
+)
+async def digits_only(exercise):
+    await expect(exercise, "/ws/notify/7/", "notify", {"user_id": "7"})
+    await refused(exercise, "/ws/notify/abc/")
+    await refused(exercise, "/ws/notify/4x2/")
+
+
+@check(
+    "a route ends at its last slash: ws/chat/lobby/extra/ and ws/notify/42/more/ reach no consumer",
+    hint=r"end each pattern with $, as the seed's r'ws/chat/(?P<room_name>\w+)/$' does",
+)
+async def anchored(exercise):
+    await expect(exercise, "/ws/chat/lobby/", "chat", {"room_name": "lobby"})
+    await expect(exercise, "/ws/notify/42/", "notify", {"user_id": "42"})
+    await refused(exercise, "/ws/chat/lobby/extra/")
+    await refused(exercise, "/ws/notify/42/more/")
