@@ -40,6 +40,8 @@ def cmd_lab(args) -> int:
         f"--ServerApp.root_dir={paths.REPO}",
         "notebooks/00_welcome.ipynb",
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI machines often run as root
     if not has_display():
         command.append("--no-browser")
         print("No display found: open the http://127.0.0.1 URL printed below (with its token) in your browser.")

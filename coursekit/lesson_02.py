@@ -33,6 +33,10 @@ def redact(text) -> str:
     return _SPECIFIC.sub(_specific, str(text))
 
 
+def _errno_name(number: int) -> str:
+    return errno.errorcode.get(number, str(number))
+
+
 def describe_error(error: BaseException, port: int | None = None) -> str:
     """``module.Class: message`` with the port shown as PORT and the OS error number by name.
 
@@ -42,5 +46,5 @@ def describe_error(error: BaseException, port: int | None = None) -> str:
     message = str(error)
     if port is not None:
         message = message.replace(str(port), "PORT")
-    message = _ERROR_NUMBER.sub(lambda m: f"Error {errno.errorcode.get(int(m.group(1)), m.group(1))}", message)
+    message = _ERROR_NUMBER.sub(lambda m: f"Error {_errno_name(int(m.group(1)))}", message)
     return f"{type(error).__module__}.{type(error).__qualname__}: {message}"

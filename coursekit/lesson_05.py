@@ -10,6 +10,8 @@ error names daphne's own last log line, not a traceback wall.
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import shutil
 import sys
@@ -26,6 +28,7 @@ from .lessons import Course
 SOCKET_NAME = "daphne.sock"
 # "[Errno 98] Address already in use" on Linux is "[Errno 48] ..." on macOS.
 _ERRNO = re.compile(r"\[Errno \d+\] ")
+_numbers = itertools.count(1)
 
 
 def program() -> list[str]:
@@ -54,6 +57,12 @@ class DaphneByHand(DaphneServer):
     """Daphne started as ``daphne ARGS``: nothing added to the arguments."""
 
     args: list[str] = field(default_factory=list)
+    number: int = field(default_factory=lambda: next(_numbers))
+
+    @property
+    def log_path(self) -> Path:
+        # Its own log, even when it is pointed at a port another server's log is named after.
+        return paths.logs_dir() / f"daphne-by-hand-{os.getpid()}-{self.number}.log"
 
     def command(self) -> list[str]:
         return [*program(), *self.args]
@@ -110,10 +119,17 @@ class DaphneByHand(DaphneServer):
 
 
 def daphne(course: Course, *args: str) -> DaphneByHand:
-    """A daphne for ``course``'s project run as ``daphne ARGS`` (not started yet)."""
+    """A daphne for ``course``'s project run as ``daphne ARGS`` (not started yet).
+
+    Its ``port`` (and so ``ws_url``) is the one given with ``-p``, else daphne's default 8000.
+    """
+    port = 8000
+    for flag in ("-p", "--port"):
+        if flag in args[:-1]:
+            port = int(args[args.index(flag) + 1])
     server = DaphneByHand(
         course.project, course.redis.url if course.redis else None, application=args[-1] if args else "",
-        args=list(args),
+        port=port, args=list(args),
     )
     course.servers.append(server)
     return server

@@ -39,6 +39,10 @@ class ProjectMagics(Magics):
         write_from_cell("update", line, cell)
 
 
+# What each cell was last described against, so running it again reads the same.
+_last_expected: dict[tuple, str | None] = {}
+
+
 def write_from_cell(mode: str, line: str, cell: str) -> None:
     path = line.strip()
     if not path:
@@ -65,12 +69,17 @@ def write_from_cell(mode: str, line: str, cell: str) -> None:
     candidates = []
     if course is not None:
         candidates = checkpoints.expected_before(course.lesson.number, path, body, mode)
-    if not candidates:
+    key = (course.lesson.number if course else None, path, mode, body)
+    remembered = _last_expected.get(key, False)
+    if remembered is not False and on_disk == checkpoints.apply(mode, remembered, body):
+        expected = remembered  # the same cell run again: describe it the same way
+    elif not candidates:
         expected = on_disk
     elif on_disk in candidates:
-        expected = on_disk  # which of the lesson's identical cells this is
+        expected = on_disk  # tells apart identical cells, e.g. a setting written, broken, then fixed
     else:
         expected = candidates[0]
+    _last_expected[key] = expected
     text = checkpoints.apply(mode, on_disk, body)
     project.write(path, text, root)
     print("\n".join(project.change_summary(path, expected, checkpoints.apply(mode, expected, body))))

@@ -67,7 +67,12 @@ def update(old: str, cell: str) -> str:
         name = _name(node)
         if name in defined:
             target = defined[name]
-            replacements.append((_start(target) - 1, target.end_lineno, block))
+            start = _start(target) - 1
+            if block and block[0].lstrip().startswith("#"):
+                # The cell brings its own comment: it replaces the file's comment above the definition.
+                while start > 0 and lines[start - 1].lstrip().startswith("#"):
+                    start -= 1
+            replacements.append((start, target.end_lineno, block))
         else:
             appended.append(block)
     for start, end, block in sorted(replacements, reverse=True):

@@ -6,6 +6,7 @@ check run. Channel names are random, so the messages below speak of
 """
 
 import asyncio
+import inspect
 
 from coursekit.checking import check, configure_django
 
@@ -42,6 +43,9 @@ class CountingLayer:
 async def run_broadcast(exercise, group, size, text):
     from channels.layers import get_channel_layer
 
+    assert inspect.iscoroutinefunction(exercise.broadcast), (
+        "broadcast must be an `async def` function: the layer's methods are awaited"
+    )
     layer = CountingLayer(get_channel_layer())
     names = [await layer.layer.new_channel() for _ in range(size)]
     result = await exercise.broadcast(layer, group, list(names), text)
@@ -86,9 +90,11 @@ async def channels_stay_in_group(exercise):
             got = await asyncio.wait_for(layer.layer.receive(name), LISTEN)
         except TimeoutError:
             raise AssertionError(
-                f"a later group_send to the group did not reach channel {position} of 3: it is not in the group"
+                f"a later group_send did not reach channel {position} of 3: it is not in the group"
             ) from None
-        assert got["message"] == "second", f"channel {position} of 3 had an extra message waiting: {got!r}"
+        assert got.get("message") == "second", (
+            f"channel {position} of 3 had an extra message waiting: {got!r}"
+        )
 
 
 @check(

@@ -1,0 +1,57 @@
+"""Checks for exercises/07_room_view.py: the room page serves only rooms the WebSocket route accepts."""
+
+from coursekit.checking import check, configure_django
+
+TITLE = "a room page only for rooms the chat can open"
+
+# The project's room.html, reduced to the line that uses the view's context.
+ROOM_TEMPLATE = '{{ room_name|json_script:"room-name" }}'
+
+
+def prepare():
+    configure_django(
+        channel_layer="none",
+        TEMPLATES=[{
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader",
+                                     {"chat/room.html": ROOM_TEMPLATE})]},
+        }],
+    )
+
+
+def status_of(exercise, room_name):
+    """The status the view gives ``room_name`` (404 when it raises Http404), and the page."""
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/chat/room/")
+    try:
+        response = exercise.room(request, room_name)
+    except Http404:
+        return 404, ""
+    return response.status_code, response.content.decode()
+
+
+@check("a name the route accepts gets the room page",
+       hint="render chat/room.html with {'room_name': room_name}, as the project's view does")
+def accepted_names_render(exercise):
+    for name in ["lobby", "Room_42"]:
+        status, page = status_of(exercise, name)
+        assert status == 200, f"room(request, {name!r}) answered {status}, not 200"
+        expected = f'<script id="room-name" type="application/json">"{name}"</script>'
+        assert expected in page, f"the page for {name!r} does not hold the room name from json_script"
+
+
+@check("a name the route refuses gets 404",
+       hint=r"raise Http404 when the whole name does not match r'\w+' (re.fullmatch)")
+def refused_names_404(exercise):
+    for name in ["my-room", "two words", "a.b", "<b>hi"]:
+        status, _ = status_of(exercise, name)
+        assert status == 404, f"room(request, {name!r}) answered {status}, not 404"
+
+
+@check("a name ending in a newline gets 404 too",
+       hint=r"in re.match(r'\w+$', ...) the '$' also matches before a final newline; use re.fullmatch")
+def trailing_newline_404(exercise):
+    status, _ = status_of(exercise, "lobby\n")
+    assert status == 404, f"room(request, 'lobby\\n') answered {status}, not 404"

@@ -1,0 +1,167 @@
+"""``python -m coursekit``: every command, and one clear sentence for every bad input."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+from coursekit import checkpoints, paths, processes
+
+from support import wait_gone
+
+
+def cli(*args, env=None, timeout=60):
+    return subprocess.run([sys.executable, "-m", "coursekit", *args], capture_output=True, text=True,
+                          cwd=paths.REPO, env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+def one_sentence(done) -> str:
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_doctor_passes_on_this_machine(project_root):
+    done = cli("doctor")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.strip().endswith("Everything is ready.")
+    assert all(line.startswith("✓") for line in done.stdout.splitlines()[:-1])
+
+
+def test_unknown_lessons(project_root):
+    assert "There is no lesson 42" in one_sentence(cli("reset", "42"))
+    assert "'x' is not a lesson number" in one_sentence(cli("serve", "x"))
+    assert "not written yet" in one_sentence(cli("reset", "16"))
+
+
+def test_reset_moves_the_project(project_root):
+    done = cli("reset", "4")
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith("is at the start of Lesson 04 · Your first consumer.")
+    assert checkpoints.read_tree(project_root) == checkpoints.state_at_start(4)
+
+
+def test_a_project_folder_that_cannot_be_written(tmp_path, project_root):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    sentence = one_sentence(cli("reset", "1", env={"COURSE_PROJECT_DIR": str(blocker / "project")}))
+    assert "is not writable" in sentence and "COURSE_PROJECT_DIR" in sentence
+
+
+def test_unreachable_course_redis_url(project_root):
+    url = f"redis://127.0.0.1:{processes.free_port()}/0"
+    sentence = one_sentence(cli("serve", "4", env={"COURSE_REDIS_URL": url}))
+    assert sentence == (f"coursekit: Nothing answers at COURSE_REDIS_URL={url}; start that Redis, "
+                        "or unset COURSE_REDIS_URL to let the course start its own.")
+
+
+def test_serve_and_lab_refuse_a_port_in_use(project_root):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert f"Port {port} is in use" in one_sentence(cli("serve", "7", "--port", str(port)))
+        assert f"Port {port} is in use" in one_sentence(cli("lab", "--port", str(port)))
+
+
+def test_check_names_every_failing_exercise_and_exits_non_zero():
+    done = cli("check")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines and all(line.startswith("✗ ") for line in lines)
+    assert "There is no exercise named 'nope'" in one_sentence(cli("check", "nope"))
+
+
+def test_check_solutions_passes():
+    done = cli("check", "--solutions", timeout=180)
+    assert done.returncode == 0, done.stdout
+    assert all(line.startswith("✓ ") for line in done.stdout.splitlines())
+
+
+def test_serve_runs_until_sigterm_and_leaves_nothing(project_root):
+    port = processes.free_port()
+    server = subprocess.Popen([sys.executable, "-m", "coursekit", "serve", "7", "--port", str(port)],
+                              stdout=subprocess.PIPE, text=True, cwd=paths.REPO)
+    try:
+        assert server.stdout.readline().startswith("Serving the project as it is at the end of Lesson 07")
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/chat/").status == 200
+        import psutil
+        children = [child.pid for child in psutil.Process(server.pid).children(recursive=True)]
+        assert len(children) >= 4
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(10)
+    assert server.returncode == 0
+    assert wait_gone(children, 2.0) == []
+
+
+def test_lab_serves_the_lessons_with_this_environments_kernel(project_root, tmp_path):
+    port = processes.free_port()
+    token = uuid.uuid4().hex
+    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    env.pop("DISPLAY", None)
+    lab = subprocess.Popen([sys.executable, "-m", "coursekit", "lab", "--port", str(port)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=paths.REPO,
+                           start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not processes.accepts_connections(port):
+            assert time.monotonic() < deadline and lab.poll() is None, "JupyterLab did not start"
+            time.sleep(0.2)
+
+        def api(path, method="GET", body=None):
+            request = urllib.request.Request(f"{base}{path}", method=method,
+                                             data=json.dumps(body).encode() if body else None,
+                                             headers={"Authorization": f"token {token}"})
+            return json.loads(urllib.request.urlopen(request, timeout=20).read())
+
+        listing = api("/api/contents/notebooks")
+        names = {item["name"] for item in listing["content"]}
+        assert {"00_welcome.ipynb", "01_install_and_settings.ipynb"} <= names
+        specs = api("/api/kernelspecs")
+        assert specs["default"] == "python3"
+        kernel = api("/api/kernels", "POST", {"name": "python3"})
+        executable = run_in_kernel(port, token, kernel["id"], "import sys; print(sys.executable)")
+        assert executable == sys.executable  # the kernel is the course's .venv python
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        lab.wait(20)
+
+
+def run_in_kernel(port: int, token: str, kernel_id: str, code: str) -> str:
+    import asyncio
+
+    import websockets
+
+    async def run():
+        url = f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}"
+        async with websockets.connect(url) as ws:
+            msg_id = uuid.uuid4().hex
+            await ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
+                           "session": uuid.uuid4().hex, "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell",
+                "content": {"code": code, "silent": False, "store_history": False,
+                            "user_expressions": {}, "allow_stdin": False},
+            }))
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if message["msg_type"] == "stream":
+                    return message["content"]["text"].strip()
+                if message["msg_type"] == "error":
+                    raise AssertionError(message["content"]["evalue"])
+
+    return asyncio.run(run())

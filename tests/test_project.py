@@ -1,0 +1,123 @@
+"""The course project on disk: start state, checkpoints, reset, backups and the file magics."""
+
+import io
+import subprocess
+from contextlib import redirect_stdout
+
+import pytest
+
+from coursekit import checkpoints, lessons, magics, paths, project, pyedit
+
+
+def committed_start_state() -> dict[str, str]:
+    """course_project/ as committed (the working copy may hold a learner's progress)."""
+    listed = subprocess.run(["git", "ls-files", "course_project"], cwd=paths.REPO,
+                            capture_output=True, text=True, check=True).stdout.split()
+    return {
+        name.removeprefix("course_project/"): subprocess.run(
+            ["git", "show", f"HEAD:{name}"], cwd=paths.REPO, capture_output=True, text=True, check=True
+        ).stdout
+        for name in listed
+        if checkpoints.is_source(name.removeprefix("course_project/"))
+    }
+
+
+def test_committed_course_project_is_the_start_state():
+    assert committed_start_state() == checkpoints.start_project()
+
+
+def test_a_missing_project_folder_is_created_from_the_start_state(project_root):
+    assert not project_root.exists()
+    project.ensure_exists()
+    assert checkpoints.read_tree(project_root) == checkpoints.start_project()
+
+
+def test_every_lesson_builds_on_the_one_before():
+    numbers = checkpoints.lesson_numbers()
+    for number in numbers[1:]:
+        assert checkpoints.state_at_start(number) == checkpoints.state_at_end(number - 1)
+    chat = checkpoints.state_at_end(7)
+    assert "chat/consumers.py" in chat and "RoomConsumer" in chat["chat/consumers.py"]
+    assert "'daphne'," in chat["mysite/settings.py"]
+
+
+def test_reset_round_trip_keeps_the_learners_work(project_root):
+    project.bring_to(checkpoints.state_at_start(6), project_root)
+    assert checkpoints.read_tree(project_root) == checkpoints.state_at_start(6)
+    (project_root / "chat" / "consumers.py").write_text("# my own consumer\n")
+    (project_root / "chat" / "notes.py").write_text("# my notes\n")
+    move = project.bring_to(checkpoints.state_at_start(2), project_root)
+    assert checkpoints.read_tree(project_root) == checkpoints.state_at_start(2)
+    assert move.backup is not None
+    assert (move.backup / "chat" / "consumers.py").read_text() == "# my own consumer\n"
+    assert (move.backup / "chat" / "notes.py").read_text() == "# my notes\n"
+    assert not (project_root / "chat").exists(), "empty folders go too"
+    move = project.bring_to(checkpoints.state_at_start(6), project_root)
+    assert move.backup is None, "files the course wrote itself need no backup"
+    assert checkpoints.read_tree(project_root) == checkpoints.state_at_start(6)
+
+
+def test_databases_and_caches_are_not_project_source(project_root):
+    project.bring_to(checkpoints.state_at_start(3), project_root)
+    (project_root / "db.sqlite3").write_bytes(b"\0binary")
+    (project_root / "mysite" / "__pycache__").mkdir()
+    project.bring_to(checkpoints.state_at_start(4), project_root)
+    assert (project_root / "db.sqlite3").exists()
+
+
+def run_cell(mode: str, path: str, body: str) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        magics.write_from_cell(mode, path, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lesson", [info.number for info in lessons.available() if checkpoints.file_cells(info.number)])
+def test_file_cells_print_the_same_on_first_and_second_run(project_root, lesson):
+    lessons.setup(lesson, quiet=True)
+    for cell in checkpoints.file_cells(lesson):
+        first = run_cell(cell.mode, cell.path, cell.content)
+        second = run_cell(cell.mode, cell.path, cell.content)
+        assert first == second
+        assert first.startswith("✎ ")
+    assert checkpoints.read_tree(project_root) == checkpoints.state_at_end(lesson)
+    lessons.active().teardown()
+
+
+def test_a_file_cell_reports_what_changed(project_root):
+    lessons.setup(1, quiet=True)
+    cell = checkpoints.file_cells(1)[0]
+    output = run_cell(cell.mode, cell.path, cell.content).splitlines()
+    assert output[0] == "✎ updated mysite/settings.py (+2 −0 lines)"
+    assert "    +    'daphne'," in output and "    +    'channels'," in output
+    lessons.active().teardown()
+
+
+def test_an_edited_cell_is_compared_with_the_file_on_disk(project_root):
+    lessons.setup(3, quiet=True)
+    output = run_cell("file", "chat/extra.py", "X = 1\n")
+    assert output == "✎ wrote chat/extra.py (new file, 1 lines)\n"
+    assert run_cell("file", "chat/extra.py", "X = 2\n").startswith("✎ updated chat/extra.py (+1 −1 lines)")
+    assert "syntax" in run_cell("file", "chat/broken.py", "def (:\n")
+    lessons.active().teardown()
+
+
+def test_a_cell_cannot_write_outside_the_project(project_root):
+    lessons.setup(1, quiet=True)
+    with pytest.raises(Exception, match="outside the project"):
+        run_cell("file", "../escape.py", "X = 1\n")
+    lessons.active().teardown()
+
+
+def test_pyedit_replaces_definitions_adds_imports_and_keeps_the_rest():
+    old = '"""Doc."""\nimport os\n\n# apps\nAPPS = [\n    "a",\n]\n\nDEBUG = True\n'
+    cell = "import sys\n\nAPPS = [\n    'b',\n]\n\n# new\nLAYERS = {}\n"
+    new = pyedit.update(old, cell)
+    assert new == '"""Doc."""\nimport os\nimport sys\n\n# apps\nAPPS = [\n    \'b\',\n]\n\nDEBUG = True\n\n# new\nLAYERS = {}\n'
+    assert pyedit.update(new, cell) == new, "updating twice changes nothing more"
+
+
+def test_pyedit_replaces_functions_and_classes():
+    old = "class A:\n    x = 1\n\n\ndef f():\n    return 1\n"
+    new = pyedit.update(old, "def f():\n    return 2\n")
+    assert new == "class A:\n    x = 1\n\n\ndef f():\n    return 2\n"
