@@ -77,7 +77,7 @@ def normalise(content: str) -> str:
     return content.rstrip("\n") + "\n"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def file_cells(lesson: int) -> tuple[FileCell, ...]:
     path = notebook_path(lesson)
     if path is None:
@@ -141,7 +141,7 @@ def state_at_end(lesson: int) -> Files:
     return state_at_start(lesson + 1)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _all_versions() -> dict[str, frozenset[str]]:
     versions: dict[str, set[str]] = {path: {text} for path, text in start_project().items()}
     files = dict(start_project())

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .checking import check_module_name
 from .errors import CourseError
 
 RUN_TIMEOUT = 90

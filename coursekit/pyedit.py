@@ -84,7 +84,8 @@ def update(old: str, cell: str) -> str:
     for block in appended:
         while lines and not lines[-1].strip():
             lines.pop()
-        lines += ["", "", *block] if any(l.startswith(("def ", "class ", "async def ")) for l in block) else ["", *block]
+        is_code_block = any(line.startswith(("def ", "class ", "async def ")) for line in block)
+        lines += ["", "", *block] if is_code_block else ["", *block]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

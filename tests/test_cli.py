@@ -10,8 +10,6 @@ import time
 import urllib.request
 import uuid
 
-import pytest
-
 from coursekit import checkpoints, paths, processes
 
 from support import wait_gone

@@ -72,7 +72,10 @@ def run_cell(mode: str, path: str, body: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("lesson", [info.number for info in lessons.available() if checkpoints.file_cells(info.number)])
+WITH_FILE_CELLS = [info.number for info in lessons.available() if checkpoints.file_cells(info.number)]
+
+
+@pytest.mark.parametrize("lesson", WITH_FILE_CELLS)
 def test_file_cells_print_the_same_on_first_and_second_run(project_root, lesson):
     lessons.setup(lesson, quiet=True)
     for cell in checkpoints.file_cells(lesson):
@@ -113,7 +116,9 @@ def test_pyedit_replaces_definitions_adds_imports_and_keeps_the_rest():
     old = '"""Doc."""\nimport os\n\n# apps\nAPPS = [\n    "a",\n]\n\nDEBUG = True\n'
     cell = "import sys\n\nAPPS = [\n    'b',\n]\n\n# new\nLAYERS = {}\n"
     new = pyedit.update(old, cell)
-    assert new == '"""Doc."""\nimport os\nimport sys\n\n# apps\nAPPS = [\n    \'b\',\n]\n\nDEBUG = True\n\n# new\nLAYERS = {}\n'
+    assert new == (
+        '"""Doc."""\nimport os\nimport sys\n\n# apps\nAPPS = [\n    \'b\',\n]\n\nDEBUG = True\n\n# new\nLAYERS = {}\n'
+    )
     assert pyedit.update(new, cell) == new, "updating twice changes nothing more"
 
 
