@@ -1,5 +1,6 @@
 """Starting and stopping the course's servers, and what happens when one fails."""
 
+import time
 import urllib.request
 
 import pytest
@@ -50,6 +51,21 @@ def test_daphne_serves_restarts_on_the_same_port_and_stops(project_root):
     server.stop()
     assert wait_gone(pids, 0.5) == []
     assert processes.port_is_free(port)
+
+
+def test_daphne_starts_and_restarts_within_the_two_second_budget(project_root):
+    root = project.ensure_exists()
+    server = DaphneServer(root)
+    try:
+        began = time.monotonic()
+        server.start()
+        started = time.monotonic() - began
+        began = time.monotonic()
+        server.restart()
+        restarted = time.monotonic() - began
+    finally:
+        server.stop()
+    assert started < 2.0 and restarted < 2.0, (started, restarted)
 
 
 def test_a_server_that_dies_while_starting_shows_its_log_tail(project_root):
