@@ -166,8 +166,21 @@ class Course:
             sys.path.insert(0, str(self.project))
         os.environ["DJANGO_SETTINGS_MODULE"] = f"{checkpoints.PROJECT_PACKAGE}.settings"
         import django
+        from django.conf import settings
 
         django.setup()
+        # Settings load once per kernel. When setup ran again (a new Redis on a
+        # new port), point the loaded layer settings at the current server and
+        # drop the layers built for the old one.
+        url = os.environ.get("REDIS_URL")
+        layers = getattr(settings, "CHANNEL_LAYERS", {})
+        config = layers.get("default", {}).get("CONFIG", {})
+        if url and config.get("hosts") and config["hosts"] != [url]:
+            from channels.layers import channel_layers
+
+            settings.REDIS_URL = url
+            config["hosts"] = [url]
+            channel_layers.backends.clear()
 
     def stop_servers(self) -> list[str]:
         stopped = []
