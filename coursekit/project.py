@@ -118,7 +118,7 @@ def change_summary(path: str, old: str | None, new: str) -> list[str]:
     """
     lines = new.splitlines()
     if old is None:
-        return [f"✎ wrote {path} (new file, {len(lines)} lines)"]
+        return [f"✎ wrote {path} (new file, {len(lines)} line{'' if len(lines) == 1 else 's'})"]
     if old == new:
         return [f"✎ {path} is unchanged"]
     diff = [

@@ -99,7 +99,7 @@ def test_a_file_cell_reports_what_changed(project_root):
 def test_an_edited_cell_is_compared_with_the_file_on_disk(project_root):
     lessons.setup(3, quiet=True)
     output = run_cell("file", "chat/extra.py", "X = 1\n")
-    assert output == "✎ wrote chat/extra.py (new file, 1 lines)\n"
+    assert output == "✎ wrote chat/extra.py (new file, 1 line)\n"
     assert run_cell("file", "chat/extra.py", "X = 2\n").startswith("✎ updated chat/extra.py (+1 −1 lines)")
     assert "syntax" in run_cell("file", "chat/broken.py", "def (:\n")
     lessons.active().teardown()

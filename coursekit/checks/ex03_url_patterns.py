@@ -17,25 +17,35 @@ def prepare():
 
 
 async def visit(exercise, path):
-    """What the consumer at ``path`` says ({"consumer": ..., "kwargs": ...}), or None when no route matches."""
+    """What the consumer at ``path`` says, {"consumer": ..., "kwargs": ...}, or None if no route matches."""
     from channels.routing import URLRouter
     from channels.testing import WebsocketCommunicator
 
     patterns = getattr(exercise, "websocket_urlpatterns", None)
     assert isinstance(patterns, list), "websocket_urlpatterns should be a list of re_path(...) routes"
-    communicator = WebsocketCommunicator(URLRouter(patterns), path)
-    try:
-        connected, _ = await communicator.connect()
-    except ValueError as error:
-        if "No route found" in str(error):
+    router = URLRouter(patterns)
+    failures = []
+
+    async def application(scope, receive, send):
+        # The communicator would wait out its timeout before reporting an error; closing
+        # at once, with the error kept aside, answers right away.
+        try:
+            await router(scope, receive, send)
+        except Exception as error:
+            failures.append(error)
+            await send({"type": "websocket.close", "code": 1011})
+
+    communicator = WebsocketCommunicator(application, path)
+    connected, _ = await communicator.connect()
+    if failures:
+        error = failures[0]
+        if isinstance(error, ValueError) and "No route found" in str(error):
             return None
-        raise
-    except TypeError as error:
-        if "can't be used in 'await' expression" in str(error):
+        if isinstance(error, TypeError) and "can't be used in 'await' expression" in str(error):
             raise AssertionError(
                 f"the route for {path} gives the consumer class itself; give it Consumer.as_asgi()"
-            ) from None
-        raise
+            )
+        raise error
     assert connected, f"{path} was not accepted"
     said = await communicator.receive_json_from()
     await communicator.disconnect()

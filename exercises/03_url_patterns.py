@@ -1,0 +1,52 @@
+r"""Exercise 03 · websocket_urlpatterns for two consumers.
+
+The two consumers below are ready to use. Each one accepts the connection,
+sends a single JSON message naming itself and the keyword arguments the
+router captured from the path (scope["url_route"]["kwargs"]), and closes.
+
+Write `websocket_urlpatterns` at the bottom of this file so that:
+
+- ws/chat/<room_name>/ reaches ChatRoomConsumer, where room_name is made of
+  word characters (\w+): the course's chat route, as in chat/routing.py;
+- ws/notify/<user_id>/ reaches NotifyConsumer, where user_id is made of
+  digits only: ws/notify/42/ matches, ws/notify/abc/ does not;
+- nothing longer matches: ws/chat/lobby/extra/ reaches no consumer.
+
+Then run the check cell in lesson 03 (or, in a terminal,
+`python -m coursekit check 03_url_patterns`).
+"""
+
+import json
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.urls import re_path  # noqa: F401  (you will need it)
+
+
+class ChatRoomConsumer(AsyncWebsocketConsumer):
+    """Says which consumer the router picked, and what it captured."""
+
+    async def connect(self):
+        await self.accept()
+        await self.send(text_data=json.dumps({
+            'consumer': 'chat',
+            'kwargs': self.scope['url_route']['kwargs'],
+        }))
+        await self.close()
+
+
+class NotifyConsumer(AsyncWebsocketConsumer):
+    """Says which consumer the router picked, and what it captured."""
+
+    async def connect(self):
+        await self.accept()
+        await self.send(text_data=json.dumps({
+            'consumer': 'notify',
+            'kwargs': self.scope['url_route']['kwargs'],
+        }))
+        await self.close()
+
+
+websocket_urlpatterns = [
+    # TODO: ws/chat/<room_name>/ -> ChatRoomConsumer (room_name: word characters)
+    # TODO: ws/notify/<user_id>/ -> NotifyConsumer (user_id: digits only)
+]
