@@ -53,7 +53,8 @@ class Room:
         try:
             connected, _ = await client.connect()
         except TimeoutError:
-            raise AssertionError(f"{name}'s connection to {room} got no answer (is accept() awaited?)") from None
+            why = f"{name}'s connection to {room} got no answer (is accept() awaited?)"
+            raise AssertionError(why) from None
         assert connected, f"{name}'s connection to {room} was refused"
         return client
 
@@ -85,7 +86,8 @@ async def newcomer_hears_own_arrival(exercise):
     async with Room(exercise) as room:
         ann = await room.join("lobby", "ann")
         got = await heard(ann)
-        assert got == [said("ann joined")], f'ann joined the lobby and heard {got}, not [{said("ann joined")}]'
+        expected = [said("ann joined")]
+        assert got == expected, f"ann joined the lobby and heard {got}, not {expected}"
 
 
 @check('everyone already in the room hears "<name> joined"',

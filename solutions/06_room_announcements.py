@@ -1,0 +1,73 @@
+"""Solution to exercise 06 · a room that says who comes and goes."""
+
+import json
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+
+def user_name(scope):
+    """The ``name`` of the query string (``?name=ann``), or "someone" without one."""
+    query = parse_qs(scope["query_string"].decode())
+    return query.get("name", ["someone"])[0]
+
+
+class AnnouncingRoomConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.room_name = self.scope['url_route']['kwargs']['room_name']
+        self.room_group_name = f"chat_{self.room_name}"
+        self.user_name = user_name(self.scope)
+
+        # Join room group
+        await self.channel_layer.group_add(
+            self.room_group_name,
+            self.channel_name
+        )
+
+        await self.accept()
+
+        # Announce the newcomer: after group_add, so they hear it too
+        await self.channel_layer.group_send(
+            self.room_group_name,
+            {
+                'type': 'chat_message',
+                'message': f"{self.user_name} joined"
+            }
+        )
+
+    async def disconnect(self, close_code):
+        # Leave room group first: no copy of the goodbye waits for a closed channel
+        await self.channel_layer.group_discard(
+            self.room_group_name,
+            self.channel_name
+        )
+
+        await self.channel_layer.group_send(
+            self.room_group_name,
+            {
+                'type': 'chat_message',
+                'message': f"{self.user_name} left"
+            }
+        )
+
+    async def receive(self, text_data):
+        text_data_json = json.loads(text_data)
+        message = text_data_json['message']
+
+        # Send message to room group
+        await self.channel_layer.group_send(
+            self.room_group_name,
+            {
+                'type': 'chat_message',
+                'message': message
+            }
+        )
+
+    # Receive message from room group
+    async def chat_message(self, event):
+        message = event['message']
+
+        # Send message to WebSocket
+        await self.send(text_data=json.dumps({
+            'message': message
+        }))
