@@ -1,7 +1,7 @@
 """Checks for exercises/04_echo.py: an echo consumer that shouts and counts.
 
 The learner's EchoConsumer runs in-process under Channels' WebsocketCommunicator,
-the same ASGI messages daphne would send it, without a server or a channel layer.
+which sends it the ASGI events daphne would, without a server or a channel layer.
 """
 
 import asyncio
@@ -19,20 +19,37 @@ def prepare():
     configure_django(channel_layer="none")
 
 
+async def next_output(client, waiting_for):
+    """The consumer's next ASGI message, or its exception as soon as it crashes.
+
+    (The communicator's own receive methods wait out their whole timeout first.)
+    """
+    getter = asyncio.ensure_future(client.output_queue.get())
+    try:
+        await asyncio.wait({getter, client.future}, timeout=REPLY_TIMEOUT,
+                           return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not getter.done():
+            getter.cancel()
+    if getter.done() and not getter.cancelled():
+        return getter.result()
+    if client.future.done():
+        client.future.result()  # raises the consumer's exception, if it had one
+        raise AssertionError(f"the consumer stopped while the check waited for {waiting_for}")
+    raise AssertionError(f"no {waiting_for} within {REPLY_TIMEOUT:.0f} s")
+
+
 @asynccontextmanager
 async def connected(exercise, path="/ws/echo/"):
     """A client connected to a fresh EchoConsumer; disconnects at the end."""
     from channels.testing import WebsocketCommunicator
 
     client = WebsocketCommunicator(exercise.EchoConsumer.as_asgi(), path)
+    await client.send_input({"type": "websocket.connect"})
     try:
-        accepted, _ = await client.connect(timeout=REPLY_TIMEOUT)
-    except TimeoutError:
-        raise AssertionError(
-            f"the consumer neither accepted nor closed the connection within {REPLY_TIMEOUT:.0f} s"
-        ) from None
-    assert accepted, "the consumer closed the connection instead of accepting it"
-    try:
+        answer = await next_output(client, "accept or close from connect()")
+        assert answer["type"] != "websocket.close", "the consumer closed the connection instead of accepting it"
+        assert answer["type"] == "websocket.accept", f"connect() sent {answer['type']} before accepting"
         yield client
     except BaseException:
         await close_quietly(client)
@@ -52,15 +69,15 @@ async def close_quietly(client):
 
 async def say(client, text):
     """Send {"message": text} and return the decoded reply."""
-    await client.send_to(text_data=json.dumps({"message": text}))
-    try:
-        reply = await client.receive_from(timeout=REPLY_TIMEOUT)
-    except TimeoutError:
-        sent = json.dumps({"message": text})
-        raise AssertionError(f"no reply to {sent} within {REPLY_TIMEOUT:.0f} s") from None
+    sent = json.dumps({"message": text})
+    await client.send_input({"type": "websocket.receive", "text": sent})
+    answer = await next_output(client, f"reply to {sent}")
+    assert answer["type"] == "websocket.send", f"the consumer answered {sent} with {answer['type']}, not a message"
+    reply = answer.get("text")
+    assert reply is not None, "the reply is a binary frame; send text_data=..."
     try:
         decoded = json.loads(reply)
-    except (TypeError, ValueError):
+    except ValueError:
         raise AssertionError(f"the reply is not JSON text: {reply!r}") from None
     assert isinstance(decoded, dict), f"the reply is not a JSON object: {reply}"
     return decoded
@@ -96,6 +113,6 @@ async def counts_per_connection(exercise):
         await say(first, "b")
         got = (await say(second, "c")).get("count"), (await say(first, "d")).get("count")
         assert got == (1, 3), (
-            f'after two messages on one connection, a second one counted {got[0]}, '
-            f'and the first then counted {got[1]}; expected 1, then 3'
+            f"after two messages on one connection, a second one counted {got[0]}, "
+            f"and the first then counted {got[1]}; expected 1, then 3"
         )
