@@ -11,9 +11,9 @@ From a shell: ``python -m coursekit --help``.
 """
 
 from .errors import CourseError
-from .lessons import setup
+from .lessons import reset, setup
 
-__all__ = ["CourseError", "setup", "check"]
+__all__ = ["CourseError", "setup", "reset", "check"]
 
 
 def check(name: str) -> None:

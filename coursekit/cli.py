@@ -52,11 +52,7 @@ def cmd_lab(args) -> int:
 
 
 def cmd_reset(args) -> int:
-    info = lessons.info(args.lesson)
-    root = paths.project_dir()
-    move = project.bring_to(checkpoints.state_at_start(info.number), root)
-    name = "course_project/" if root == paths.REPO / "course_project" else str(root)
-    print(f"{name} is at the start of {info.label}.{move.backup_sentence()}")
+    lessons.reset(args.lesson)
     return 0
 
 

@@ -26,6 +26,7 @@ _NOISE = [
     (re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ "), ""),
     # access log: "127.0.0.1:53412 - - [25/Nov/2026:08:00:00] ..." -> "client - - ..."
     (re.compile(r"^127\.0\.0\.1:\d+ - - \[[^\]]+\] "), "client "),
+    (re.compile(r"^None - - \[[^\]]+\] "), "client "),  # a client on a unix socket
     (re.compile(r"port=\d+"), "port=PORT"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
 ]

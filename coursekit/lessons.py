@@ -227,6 +227,16 @@ def setup(number: int, *, quiet: bool = False) -> Course:
     return course
 
 
+def reset(number: int | str = 0) -> None:
+    """Bring the course project to the start of lesson ``number`` and say so.
+
+    Unlike :func:`setup` it starts nothing: it is ``coursekit reset N`` in a cell.
+    """
+    lesson = info(number)
+    move = project.bring_to(checkpoints.state_at_start(lesson.number), paths.project_dir())
+    print(f"The course project is at the start of {lesson.label}.{move.backup_sentence()}")
+
+
 def active() -> Course | None:
     return _active
 

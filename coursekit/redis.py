@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -112,11 +111,3 @@ def start(timeout: float = 10.0) -> RedisServer:
     process.wait_ready(lambda: ping(url), timeout)
     return RedisServer(url, process)
 
-
-def wait_until_down(url: str, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not ping(url):
-            return True
-        time.sleep(0.05)
-    return False

@@ -10,7 +10,7 @@ import time
 import urllib.request
 import uuid
 
-from coursekit import checkpoints, paths, processes
+from coursekit import checkpoints, exercises, paths, processes
 
 from support import wait_gone
 
@@ -44,7 +44,7 @@ def test_unknown_lessons(project_root):
 def test_reset_moves_the_project(project_root):
     done = cli("reset", "4")
     assert done.returncode == 0
-    assert done.stdout.strip().endswith("is at the start of Lesson 04 · Your first consumer.")
+    assert done.stdout.strip() == "The course project is at the start of Lesson 04 · Your first consumer."
     assert checkpoints.read_tree(project_root) == checkpoints.state_at_start(4)
 
 
@@ -75,7 +75,7 @@ def test_check_names_every_failing_exercise_and_exits_non_zero():
     done = cli("check")
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert lines and all(line.startswith("✗ ") for line in lines)
+    assert [line.split(":")[0] for line in lines] == [f"✗ {exercise.name}" for exercise in exercises.all_exercises()]
     assert "There is no exercise named 'nope'" in one_sentence(cli("check", "nope"))
 
 

@@ -4,6 +4,7 @@ This is nbgrader's ``validate`` / ``validate --invert`` idea: a check that
 passes the untouched exercise proves nothing, and one the solution fails is broken.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -37,11 +38,11 @@ def test_every_exercise_has_a_solution_and_a_lesson():
     assert set(range(8)) <= lessons_with_exercises
 
 
-def test_solution_copied_over_its_exercise_passes_check_cli(tmp_path):
-    exercise = ALL[-1]
+@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.name)
+def test_solution_copied_over_its_exercise_passes_check_cli(exercise, tmp_path):
     shutil.copytree(paths.EXERCISES, tmp_path / "exercises")
     shutil.copy(exercise.file(solutions=True), tmp_path / "exercises" / f"{exercise.name}.py")
-    env = {**__import__("os").environ, "COURSE_EXERCISES_DIR": str(tmp_path / "exercises")}
+    env = {**os.environ, "COURSE_EXERCISES_DIR": str(tmp_path / "exercises")}
     done = subprocess.run([sys.executable, "-m", "coursekit", "check", exercise.name],
                           capture_output=True, text=True, env=env, cwd=paths.REPO)
     assert done.returncode == 0, done.stdout + done.stderr
