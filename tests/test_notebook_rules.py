@@ -92,3 +92,11 @@ def test_lesson_has_an_exercise_check_and_common_mistakes(lesson):
     assert re.search(rf'check\("{info.number:02d}_\w+"\)', text)
     if info.number > 0:
         assert "## Common mistakes" in text
+
+
+def test_links_to_other_notebooks_resolve(lesson):
+    _, notebook = lesson
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for target in re.findall(r"\]\(([\w./-]+\.ipynb)(?:#[\w-]*)?\)", cell.source):
+                assert (paths.NOTEBOOKS / target).exists(), f"dead link to {target}"
