@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoints, paths, project
+from . import checkpoints, paths, processes, project
 from . import redis as redis_server
 from .daphne import DEFAULT_APPLICATION, DaphneServer, sanitize_block
 from .errors import CourseError
@@ -200,6 +200,7 @@ class Course:
         """Stop everything this lesson started and say so in one sentence."""
         global _active
         self.stop_servers()
+        processes.stop_all()  # also whatever was started by hand in this kernel
         if _active is self:
             _active = None
         print(f"Lesson {self.lesson.number:02d} is done: every server it started is stopped.")

@@ -24,6 +24,10 @@ from .errors import CourseError
 
 WATCHDOG = Path(__file__).with_name("_watchdog.py")
 
+# Every server this process started, so a lesson's teardown can stop them all,
+# including any a learner started by hand.
+_started: list[Supervised] = []
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -141,4 +145,20 @@ def start(
             raise CourseError(f"Could not start {name}: {error}.") from None
         finally:
             os.close(read_end)
-    return Supervised(name, command, log_path, popen, write_end)
+    supervised = Supervised(name, command, log_path, popen, write_end)
+    _started.append(supervised)
+    return supervised
+
+
+def running() -> list[Supervised]:
+    """The servers started by this process that are still running."""
+    _started[:] = [process for process in _started if process.alive()]
+    return list(_started)
+
+
+def stop_all() -> int:
+    """Stop every server this process started; returns how many were running."""
+    alive = running()
+    for process in alive:
+        process.stop()
+    return len(alive)

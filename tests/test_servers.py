@@ -97,3 +97,15 @@ def test_the_lesson_07_project_passes_django_checks(project_root):
         assert urllib.request.urlopen(server.http_url("/chat/")).status == 200
     finally:
         server.stop()
+
+
+def test_teardown_stops_servers_started_by_hand_too(project_root):
+    from coursekit import lessons
+
+    course = lessons.setup(4, quiet=True)
+    course.daphne.start()
+    by_hand = processes.start("a sleeper", ["sleep", "30"], project_root.parent / "sleep.log")
+    pids = server_pids(course.daphne.process.pid) + server_pids(by_hand.pid) + server_pids(course.redis.process.pid)
+    course.teardown()
+    assert wait_gone(pids, 0.5) == []
+    assert processes.running() == []
