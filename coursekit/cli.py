@@ -38,7 +38,8 @@ def cmd_lab(args) -> int:
         sys.executable, "-m", "jupyterlab",
         "--ip=127.0.0.1", f"--port={args.port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={paths.REPO}",
-        "notebooks/00_welcome.ipynb",
+        # Open (and print the address of) the first lesson, not the bare file browser.
+        "--LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI machines often run as root

@@ -108,8 +108,9 @@ def test_lab_serves_the_lessons_with_this_environments_kernel(project_root, tmp_
     env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     env.pop("DISPLAY", None)
+    output = open(tmp_path / "lab.log", "w")
     lab = subprocess.Popen([sys.executable, "-m", "coursekit", "lab", "--port", str(port)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=paths.REPO,
+                           stdout=output, stderr=subprocess.STDOUT, env=env, cwd=paths.REPO,
                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -132,9 +133,13 @@ def test_lab_serves_the_lessons_with_this_environments_kernel(project_root, tmp_
         kernel = api("/api/kernels", "POST", {"name": "python3"})
         executable = run_in_kernel(port, token, kernel["id"], "import sys; print(sys.executable)")
         assert executable == sys.executable  # the kernel is the course's .venv python
+        printed = (tmp_path / "lab.log").read_text()
+        assert printed.startswith("No display found")
+        assert f"http://127.0.0.1:{port}/lab/tree/notebooks/00_welcome.ipynb?token={token}" in printed
     finally:
         os.killpg(lab.pid, signal.SIGTERM)
         lab.wait(20)
+        output.close()
 
 
 def run_in_kernel(port: int, token: str, kernel_id: str, code: str) -> str:
