@@ -23,3 +23,34 @@ def pytest_unconfigure(config):
     scratch = getattr(config, "_course_scratch", None)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+# COURSE.md's budget: one lesson under nbval in under 30 s. The time of every
+# notebook's cells is summed (on the xdist controller, which sees every report)
+# and a lesson over budget fails the run.
+LESSON_BUDGET_SECONDS = 30.0
+_lesson_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    path, _, _ = report.nodeid.partition("::")
+    if path.endswith(".ipynb"):
+        _lesson_seconds[path] = _lesson_seconds.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if hasattr(config, "workerinput") or not _lesson_seconds:
+        return
+    terminalreporter.section("lesson times under nbval")
+    for path, seconds in sorted(_lesson_seconds.items()):
+        mark = "over budget" if seconds > LESSON_BUDGET_SECONDS else "ok"
+        terminalreporter.write_line(f"{path}: {seconds:.1f} s ({mark})")
+    if any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values()):
+        terminalreporter.write_line(f"A lesson took over {LESSON_BUDGET_SECONDS:.0f} s: this run fails.", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):
+        return
+    if any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values()):
+        session.exitstatus = 1
