@@ -100,3 +100,10 @@ def test_links_to_other_notebooks_resolve(lesson):
         if cell.cell_type == "markdown":
             for target in re.findall(r"\]\(([\w./-]+\.ipynb)(?:#[\w-]*)?\)", cell.source):
                 assert (paths.NOTEBOOKS / target).exists(), f"dead link to {target}"
+
+
+def test_navigation_footer_repeats_the_header(lesson):
+    _, notebook = lesson
+    footer = notebook.cells[-1]
+    assert footer.cell_type == "markdown"
+    assert footer.source in notebook.cells[0].source, "the footer is the title cell's navigation line"
