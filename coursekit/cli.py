@@ -12,6 +12,8 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from . import checkpoints, doctor, exercises, lessons, paths, processes, project, redis
 from .daphne import DaphneServer
@@ -97,11 +99,16 @@ def cmd_serve(args) -> int:
             layer.stop()
 
 
+def run_all(chosen: list[exercises.Exercise], solutions: bool = False) -> Iterator[exercises.Outcome]:
+    """Each exercise's outcome, in order; the checks run side by side (each in its own process)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        yield from pool.map(lambda exercise: exercises.run(exercise, solutions), chosen)
+
+
 def cmd_check(args) -> int:
     chosen = [exercises.find(args.name)] if args.name else exercises.all_exercises()
     all_ok = True
-    for exercise in chosen:
-        outcome = exercises.run(exercise, solutions=args.solutions)
+    for exercise, outcome in zip(chosen, run_all(chosen, args.solutions), strict=True):
         all_ok &= outcome.ok
         print(outcome.summary_line(), flush=True)
         if args.name:
@@ -110,7 +117,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_progress(args) -> int:
-    outcomes = {o.exercise.lesson: o for o in map(exercises.run, exercises.all_exercises())}
+    outcomes = {o.exercise.lesson: o for o in run_all(exercises.all_exercises())}
     done = 0
     for info in lessons.available():
         outcome = outcomes.get(info.number)
