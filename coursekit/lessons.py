@@ -28,6 +28,7 @@ class LessonInfo:
     slug: str
     title: str
     needs_redis: bool = False
+    needs_database: bool = False
 
     @property
     def label(self) -> str:
@@ -53,13 +54,17 @@ PLAN = [
     LessonInfo(7, "frontend_client", "Frontend client", needs_redis=True),
     LessonInfo(8, "testing_consumers", "Testing consumers", needs_redis=True),
     LessonInfo(9, "json_and_validation", "JSON and validation", needs_redis=True),
-    LessonInfo(10, "auth_and_security", "Authentication and security", needs_redis=True),
-    LessonInfo(11, "database", "The database", needs_redis=True),
-    LessonInfo(12, "workers_and_background_tasks", "Workers and background tasks", needs_redis=True),
-    LessonInfo(13, "scaling_out", "Scaling out", needs_redis=True),
-    LessonInfo(14, "performance_and_backpressure", "Performance and backpressure", needs_redis=True),
-    LessonInfo(15, "deployment", "Deployment", needs_redis=True),
-    LessonInfo(16, "troubleshooting", "Troubleshooting", needs_redis=True),
+    LessonInfo(10, "auth_and_security", "Authentication and security", needs_redis=True, needs_database=True),
+    LessonInfo(11, "database", "The database", needs_redis=True, needs_database=True),
+    LessonInfo(
+        12, "workers_and_background_tasks", "Workers and background tasks", needs_redis=True, needs_database=True
+    ),
+    LessonInfo(13, "scaling_out", "Scaling out", needs_redis=True, needs_database=True),
+    LessonInfo(
+        14, "performance_and_backpressure", "Performance and backpressure", needs_redis=True, needs_database=True
+    ),
+    LessonInfo(15, "deployment", "Deployment", needs_redis=True, needs_database=True),
+    LessonInfo(16, "troubleshooting", "Troubleshooting", needs_redis=True, needs_database=True),
 ]
 
 
@@ -160,6 +165,18 @@ class Course:
         if result.returncode != 0:
             raise CourseError(f"manage.py {' '.join(args)} failed with exit code {result.returncode}.")
 
+    def migrate(self) -> None:
+        """Create or update the project's SQLite database (sessions, users, the chat's models)."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=self.project, env=self.environment(), capture_output=True, text=True, timeout=60,
+        )
+        if result.returncode != 0:
+            raise CourseError(
+                "manage.py migrate failed; reset the lesson (run its setup cell again). It said:\n"
+                + sanitize_block(result.stdout + result.stderr, self.project)
+            )
+
     def django(self) -> None:
         """Load the project's Django settings into this kernel (for the channel layer API)."""
         if str(self.project) not in sys.path:
@@ -217,6 +234,8 @@ def setup(number: int, *, quiet: bool = False) -> Course:
     course = Course(lesson, root)
     _active = course
     _register_magics()
+    if lesson.needs_database:
+        course.migrate()
     running = []
     if lesson.needs_redis:
         course.start_redis()
