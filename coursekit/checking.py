@@ -82,11 +82,16 @@ async def run_one(item: Check, module: ModuleType, path: Path) -> dict:
     return {"check": item.description, "ok": True}
 
 
-async def run(name: str, path: Path) -> list[dict]:
+def prepared_checks(name: str) -> ModuleType:
+    """The checks module of exercise ``name``, its ``prepare()`` run (outside any event loop)."""
     checks_module = importlib.import_module(f"coursekit.checks.{check_module_name(name)}")
     prepare = getattr(checks_module, "prepare", None)
     if prepare is not None:
         prepare()
+    return checks_module
+
+
+async def run(checks_module: ModuleType, path: Path) -> list[dict]:
     try:
         module = load_file(path)
     except Exception as error:
@@ -104,7 +109,7 @@ def check_module_name(exercise: str) -> str:
 
 def main(argv: list[str]) -> int:
     name, file = argv
-    results = asyncio.run(run(name, Path(file).resolve()))
+    results = asyncio.run(run(prepared_checks(name), Path(file).resolve()))
     for result in results:
         print(json.dumps(result), flush=True)
     return 0
