@@ -75,7 +75,8 @@ def test_check_names_every_failing_exercise_and_exits_non_zero():
     done = cli("check")
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == [f"✗ {exercise.name}" for exercise in exercises.all_exercises()]
+    expected = [f"✗ {exercise.name}" for exercise in exercises.all_exercises()]
+    assert [line.split(":")[0] for line in lines] == expected, done.stdout
     assert "There is no exercise named 'nope'" in one_sentence(cli("check", "nope"))
 
 

@@ -2,6 +2,9 @@
 
 This is nbgrader's ``validate`` / ``validate --invert`` idea: a check that
 passes the untouched exercise proves nothing, and one the solution fails is broken.
+Each solution is proven here, copied over its exercise as a learner would;
+``tests/test_cli.py`` proves through ``coursekit check`` that every untouched
+exercise fails and that ``check --solutions`` passes.
 """
 
 import os
@@ -14,19 +17,6 @@ import pytest
 from coursekit import exercises, paths
 
 ALL = exercises.all_exercises()
-
-
-@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.name)
-def test_solution_passes(exercise):
-    outcome = exercises.run(exercise, solutions=True)
-    assert outcome.ok, outcome.report("solutions")
-
-
-@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.name)
-def test_untouched_exercise_fails_every_check(exercise):
-    outcome = exercises.run(exercise)
-    assert outcome.results
-    assert outcome.passed < len(outcome.results), outcome.report("exercises")
 
 
 def test_every_exercise_has_a_solution_and_a_lesson():
