@@ -6,8 +6,9 @@ import signal
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-import pytest
 from jupyter_client.manager import KernelManager
 
 from coursekit import lessons, paths
@@ -45,27 +46,35 @@ def test_sigkill_of_a_plain_parent_process_leaves_no_server(project_root):
     assert wait_gone(pids, 2.0) == []
 
 
-@pytest.mark.parametrize("lesson", [info.number for info in lessons.available()])
-def test_sigkill_of_a_jupyter_kernel_leaves_no_server(project_root, lesson):
+def kill_the_kernel_of(lesson: int, scratch: Path) -> list[int]:
+    """Start a real kernel, set up ``lesson`` in it with daphne running, SIGKILL the kernel.
+
+    Returns the server pids still alive 2 s later (none, when all is well).
+    """
+    env = {**os.environ, "COURSE_PROJECT_DIR": str(scratch / f"project-{lesson}"),
+           "COURSE_STATE_DIR": str(scratch / f"state-{lesson}")}
     manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(cwd=str(paths.NOTEBOOKS), env=dict(os.environ))
+    manager.start_kernel(cwd=str(paths.NOTEBOOKS), env=env)
     client = manager.client()
     client.start_channels()
     try:
         client.wait_for_ready(timeout=30)
-        code = STARTER.format(lesson=lesson).replace("time.sleep(60)", "")
-        reply_lines = []
+        printed = []
         client.execute_interactive(
-            code, timeout=30,
-            output_hook=lambda msg: reply_lines.append(msg["content"].get("text", "")),
+            STARTER.format(lesson=lesson).replace("time.sleep(60)", ""), timeout=30,
+            output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
         )
-        watchdogs = json.loads("".join(reply_lines).strip().splitlines()[-1])
-        pids = pids_of_servers(watchdogs)
-        assert len(pids) == 4
+        pids = pids_of_servers(json.loads("".join(printed).strip().splitlines()[-1]))
+        assert len(pids) == 4, f"lesson {lesson}: {pids}"
         os.kill(manager.provisioner.pid, signal.SIGKILL)
-        assert wait_gone(pids, 2.0) == []
+        return wait_gone(pids, 2.0)
     finally:
         client.stop_channels()
-        manager.cleanup_resources() if hasattr(manager, "cleanup_resources") else None
-        if manager.has_kernel:
-            manager.kill_kernel() if hasattr(manager, "kill_kernel") else None
+        manager.cleanup_resources()
+
+
+def test_sigkill_of_a_jupyter_kernel_leaves_no_server_in_any_lesson(tmp_path):
+    numbers = [info.number for info in lessons.available()]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # one kernel per lesson, a few at a time
+        left = dict(zip(numbers, pool.map(lambda lesson: kill_the_kernel_of(lesson, tmp_path), numbers), strict=True))
+    assert left == {lesson: [] for lesson in numbers}
