@@ -67,6 +67,7 @@ def cmd_serve(args) -> int:
         raise CourseError(f"Port {port} is in use; pick another one with --port.")
     root = paths.state_dir() / "serve" / f"lesson-{info.number:02d}"
     project.bring_to(checkpoints.state_at_end(info.number), root)
+    lessons.Course(info, root).migrate()  # sessions, users and, from lesson 11, the chat's messages
     stop_requested = []
 
     def on_signal(signum, frame):

@@ -8,6 +8,7 @@ machine without Chromium skips these tests; with CI=true they fail instead.
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -19,20 +20,20 @@ import tempfile
 import pytest
 import websockets
 
-from coursekit import paths, processes
+from coursekit import lessons, paths, processes
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="module")
-def served():
-    """`python -m coursekit serve 7` on a free port; its base URL."""
+@contextlib.contextmanager
+def serve(lesson: int):
+    """`python -m coursekit serve LESSON` on a free port; yields its host:port."""
     port = processes.free_port()
     with tempfile.TemporaryDirectory() as state:
         env = {**os.environ, "COURSE_STATE_DIR": state}
-        server = subprocess.Popen([sys.executable, "-m", "coursekit", "serve", "7", "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "coursekit", "serve", str(lesson), "--port", str(port)],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                   cwd=paths.REPO, env=env)
         try:
@@ -42,6 +43,20 @@ def served():
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The lesson-07 chat, the end of the seed's steps."""
+    with serve(7) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def served_latest():
+    """The chat at the end of the last lesson written."""
+    with serve(lessons.available()[-1].number) as address:
+        yield address
 
 
 def test_a_message_reaches_its_whole_room_and_no_other(served):
@@ -112,3 +127,23 @@ def test_browser_shows_markup_as_text(browser, served):
     assert page.evaluate("document.querySelector('#chat-log').value") == markup + "\n"
     assert page.evaluate("window.ranMarkup === undefined")
     assert page.locator("b").count() == 0
+
+
+def chat_log(page) -> str:
+    return page.evaluate("document.querySelector('#chat-log').value")
+
+
+def test_browser_latest_chat_names_speakers_refuses_empty_messages_and_replays_history(browser, served_latest):
+    """The chat as the later lessons leave it, in a real browser: the page's Origin passes the
+    check (lesson 10), the speaker is named, an empty message is refused to its sender only
+    (lesson 09), and a newcomer reads the room's history first (lesson 11)."""
+    first = open_room(browser, served_latest, "history")
+    send(first, "hello from the first page")
+    first.wait_for_function("() => document.querySelector('#chat-log').value.includes('hello from')")
+    assert chat_log(first) == "anonymous: hello from the first page\n"
+    send(first, "")
+    first.wait_for_function("() => document.querySelector('#chat-log').value.includes('not sent')")
+    assert chat_log(first).endswith('(not sent: "message" is empty)\n')
+    second = open_room(browser, served_latest, "history")
+    second.wait_for_function("() => document.querySelector('#chat-log').value.length > 0")
+    assert chat_log(second) == "anonymous: hello from the first page\n"
