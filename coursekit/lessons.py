@@ -6,19 +6,26 @@ starts what the lesson needs, and prints one stable sentence. Its last code
 cell is ``course.teardown()``. Setup is idempotent: running it again stops
 what the previous run started and begins afresh, so any lesson can be opened
 first, re-run, or run after another one.
+
+The :class:`Course` that setup returns is the lessons' whole toolbox: the
+lesson's Redis and daphne servers, any other background process
+(:meth:`Course.start_process`), ``manage.py`` (:meth:`Course.manage`), and
+the project's Django settings inside the notebook (:meth:`Course.django`).
+Each of them first checks that the project is still this lesson's (see
+:mod:`ownership`).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoints, paths, processes, project
+from . import checkpoints, daphne, manage, ownership, paths, processes, project, tracebacks
 from . import redis as redis_server
-from .daphne import DEFAULT_APPLICATION, DaphneServer, sanitize_block
+from .daphne import DEFAULT_APPLICATION, DaphneServer
 from .errors import CourseError
 
 
@@ -92,28 +99,102 @@ def info(number: int | str) -> LessonInfo:
 _active: Course | None = None
 
 
+def bring_up(lesson: LessonInfo, root: Path, *, at_end: bool = False) -> project.Move:
+    """Make the project under ``root`` what it is at the start (or end) of ``lesson``, database included.
+
+    The one place that builds a lesson's project: setup (at the start, in the
+    learner's project), the preview of lesson 00 and ``coursekit serve`` (at
+    the end, each in a folder of its own).
+    """
+    files = checkpoints.state_at_end(lesson.number) if at_end else checkpoints.state_at_start(lesson.number)
+    move = project.bring_to(files, root)
+    if at_end or lesson.needs_database:
+        migrate(root)
+    return move
+
+
+def migrate(root: Path, redis_url: str | None = None) -> None:
+    """Create or update the SQLite database of the project at ``root`` (sessions, users, the chat's models)."""
+    code, output = manage.run(root, daphne.project_environment(root, redis_url), "migrate", "--noinput", "-v", "0")
+    if code != 0:
+        raise CourseError(f"manage.py migrate failed; reset the lesson (run its setup cell again). It said:\n{output}")
+
+
 @dataclass
 class Course:
     """What one lesson has running, in this kernel or CLI."""
 
     lesson: LessonInfo
-    project: Path
+    root: Path
     redis: redis_server.RedisServer | None = None
     servers: list[DaphneServer] = field(default_factory=list)
+    background: list[processes.Supervised] = field(default_factory=list)
+    claim: ownership.Claim | None = None
+
+    def _current(self) -> None:
+        """Stop with a clear sentence when another setup or a reset has moved the project."""
+        if self.claim is not None:
+            self.claim.ensure_current(self.lesson.number)
+
+    @property
+    def project(self) -> Path:
+        """The course project's folder."""
+        self._current()
+        return self.root
 
     @property
     def daphne(self) -> DaphneServer:
         """The lesson's main daphne server (created on first use, not started)."""
+        self._current()
         if not self.servers:
             self.new_daphne()
         return self.servers[0]
 
     def new_daphne(self, application: str = DEFAULT_APPLICATION, *extra_args: str) -> DaphneServer:
-        server = DaphneServer(
-            self.project, self.redis.url if self.redis else None, application, extra_args=list(extra_args)
-        )
+        """Another daphne for the project, on a free port of its own, with ``extra_args`` (not started yet)."""
+        self._current()
+        server = DaphneServer(self.root, self._redis_url(), application, extra_args=list(extra_args))
         self.servers.append(server)
         return server
+
+    def daphne_by_hand(self, *args: str) -> DaphneServer:
+        """Daphne run as ``daphne ARGS``, nothing added (not started yet); see :func:`daphne.by_hand`."""
+        self._current()
+        server = daphne.by_hand(self.root, self._redis_url(), *args)
+        self.servers.append(server)
+        return server
+
+    def start_process(
+        self, name: str, *command: str, port: int | None = None, log_says: str | None = None,
+        timeout: float = 10.0,
+    ) -> processes.Supervised:
+        """Run ``command`` in the project, in the background, supervised; wait until it is ready.
+
+        ``command`` starts with ``manage.py`` or ``python`` (this environment's
+        Python runs it), or names a program of this environment (``daphne``,
+        ``supervisord``). It is ready when ``port`` accepts connections and its
+        log holds ``log_says`` (either or both; neither: at once). Read its log
+        with ``.log.new_lines()``; it stops with :meth:`teardown` or ``.stop()``.
+        """
+        self._current()
+        program, *rest = command
+        if program in ("manage.py", "python") or program.endswith(".py"):
+            argv = [sys.executable, *([] if program == "python" else [program]), *rest]
+        else:
+            found = shutil.which(program, path=str(Path(sys.executable).parent)) or shutil.which(program)
+            if found is None:
+                raise CourseError(f"There is no program named {program} in this environment; run `make course`.")
+            argv = [found, *rest]
+        log_path = paths.logs_dir() / f"{name.replace(' ', '-')}-{os.getpid()}-{len(self.background) + 1}.log"
+        process = processes.start(
+            name, argv, log_path, cwd=self.root, env=self.environment(), port=port, project=self.root
+        )
+        self.background.append(process)
+        if port is not None:
+            process.wait_until_listening(timeout)
+        if log_says is not None:
+            process.wait_for_log(log_says, timeout)
+        return process
 
     def preview(self, lesson: int) -> DaphneServer:
         """Serve the project as it is at the end of ``lesson``, from a separate folder.
@@ -122,7 +203,7 @@ class Course:
         where the course is going before any code is written.
         """
         root = paths.state_dir() / "preview" / f"lesson-{lesson:02d}"
-        project.bring_to(checkpoints.state_at_end(lesson), root)
+        bring_up(info(lesson), root, at_end=True)
         self.start_redis()
         server = DaphneServer(root, self.redis.url)
         self.servers.append(server)
@@ -134,53 +215,49 @@ class Course:
             os.environ["REDIS_URL"] = self.redis.url
         return self.redis
 
+    def _redis_url(self) -> str | None:
+        return self.redis.url if self.redis else None
+
     def ws_url(self, path: str) -> str:
         return self.daphne.ws_url(path)
 
     def environment(self) -> dict[str, str]:
         """The environment the project's processes run with."""
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.project), env.get("PYTHONPATH")]))
-        env["DJANGO_SETTINGS_MODULE"] = f"{checkpoints.PROJECT_PACKAGE}.settings"
-        if self.redis:
-            env["REDIS_URL"] = self.redis.url
-        return env
+        self._current()
+        return daphne.project_environment(self.root, self._redis_url())
 
-    def manage(self, *args: str, timeout: float = 30) -> None:
-        """Run ``python manage.py ARGS`` in the project and print its output.
+    def manage(self, *args: str, timeout: float = 60) -> None:
+        """Run ``python manage.py ARGS`` in the project and print what it says.
 
-        Raises a CourseError when the command fails, after printing what it said.
+        Raises a CourseError when the command fails, after printing its output.
         """
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=self.project,
-            env=self.environment(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        output = sanitize_block(result.stdout + result.stderr, self.project)
+        self._current()
+        code, output = manage.run(self.root, self.environment(), *args, timeout=timeout)
         if output:
             print(output)
-        if result.returncode != 0:
-            raise CourseError(f"manage.py {' '.join(args)} failed with exit code {result.returncode}.")
+        if code != 0:
+            raise CourseError(f"manage.py {' '.join(args)} failed with exit code {code}.")
+
+    def run_tests(self, *args: str, timeout: float = 60) -> None:
+        """Run ``python manage.py test ARGS`` and print the runner's report; a failing test does not raise.
+
+        The report is stable from run to run: each traceback keeps only the
+        project's own frames (see :func:`stable.trim_tracebacks`).
+        """
+        self._current()
+        _, output = manage.run(self.root, self.environment(), "test", *args, timeout=timeout)
+        print(output)
 
     def migrate(self) -> None:
         """Create or update the project's SQLite database (sessions, users, the chat's models)."""
-        result = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=self.project, env=self.environment(), capture_output=True, text=True, timeout=60,
-        )
-        if result.returncode != 0:
-            raise CourseError(
-                "manage.py migrate failed; reset the lesson (run its setup cell again). It said:\n"
-                + sanitize_block(result.stdout + result.stderr, self.project)
-            )
+        self._current()
+        migrate(self.root, self._redis_url())
 
     def django(self) -> None:
-        """Load the project's Django settings into this kernel (for the channel layer API)."""
-        if str(self.project) not in sys.path:
-            sys.path.insert(0, str(self.project))
+        """Load the project's Django settings into this kernel (for the channel layer API and the ORM)."""
+        self._current()
+        if str(self.root) not in sys.path:
+            sys.path.insert(0, str(self.root))
         os.environ["DJANGO_SETTINGS_MODULE"] = f"{checkpoints.PROJECT_PACKAGE}.settings"
         import django
         from django.conf import settings
@@ -207,6 +284,9 @@ class Course:
                 if "daphne" not in stopped:
                     stopped.append("daphne")
         self.servers.clear()
+        for process in self.background:
+            process.stop()
+        self.background.clear()
         if self.redis is not None and not self.redis.external:
             self.redis.stop()
             stopped.append("Redis")
@@ -220,6 +300,7 @@ class Course:
         processes.stop_all()  # also whatever was started by hand in this kernel
         if _active is self:
             _active = None
+            ownership.active = None
         print(f"Lesson {self.lesson.number:02d} is done: every server it started is stopped.")
 
 
@@ -230,12 +311,11 @@ def setup(number: int, *, quiet: bool = False) -> Course:
     if _active is not None:
         _active.stop_servers()
     root = paths.project_dir()
-    move = project.bring_to(checkpoints.state_at_start(lesson.number), root)
-    course = Course(lesson, root)
+    move = bring_up(lesson, root)
+    course = Course(lesson, root, claim=ownership.claim(root, lesson.number))
     _active = course
-    _register_magics()
-    if lesson.needs_database:
-        course.migrate()
+    ownership.active = course.claim
+    _install_notebook_helpers()
     running = []
     if lesson.needs_redis:
         course.start_redis()
@@ -250,10 +330,18 @@ def setup(number: int, *, quiet: bool = False) -> Course:
 def reset(number: int | str = 0) -> None:
     """Bring the course project to the start of lesson ``number`` and say so.
 
-    Unlike :func:`setup` it starts nothing: it is ``coursekit reset N`` in a cell.
+    Unlike :func:`setup` it starts nothing: it is ``coursekit reset N`` in a
+    cell. Run in a notebook whose lesson is set up, it moves that lesson's
+    project along (lesson 00 jumps this way); any other notebook working on
+    the project is told, at its next cell, to run its setup again.
     """
     lesson = info(number)
-    move = project.bring_to(checkpoints.state_at_start(lesson.number), paths.project_dir())
+    root = paths.project_dir()
+    move = project.bring_to(checkpoints.state_at_start(lesson.number), root)
+    mine = _active.claim if _active is not None and _active.root == root else None
+    moved = ownership.claim(root, lesson.number, mine.token if mine else ownership.RESET)
+    if mine is not None:
+        _active.claim = ownership.active = moved
     print(f"The course project is at the start of {lesson.label}.{move.backup_sentence()}")
 
 
@@ -261,7 +349,13 @@ def active() -> Course | None:
     return _active
 
 
-def _register_magics() -> None:
+def _learners_folders() -> dict[Path, str]:
+    """The folders whose files a short traceback shows: the project and the exercises."""
+    return {paths.project_dir(): "", paths.exercises_dir(): "exercises/"}
+
+
+def _install_notebook_helpers() -> None:
+    """In IPython: the file-cell magics and short tracebacks."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -271,3 +365,4 @@ def _register_magics() -> None:
         from .magics import ProjectMagics
 
         shell.register_magics(ProjectMagics)
+        tracebacks.install(shell, _learners_folders)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from IPython.core.magic import Magics, cell_magic, magics_class
 
-from . import checkpoints, lessons, paths, project
+from . import checkpoints, ownership, paths, project
+from .errors import CourseError
 
 
 def syntax_warning(path: str, text: str) -> str | None:
@@ -55,6 +56,13 @@ def write_from_cell(mode: str, line: str, cell: str) -> None:
         except SyntaxError as error:
             print(f"⚠ line {error.lineno} of this cell: {error.msg}; nothing was written")
             return
+    claim = ownership.active
+    if claim is not None:
+        try:
+            claim.ensure_current()
+        except CourseError as error:
+            print(f"⚠ {error} Nothing was written.")
+            return
     root = paths.project_dir()
     on_disk = project.read(path, root)
     if mode == "update" and on_disk is not None:
@@ -65,11 +73,11 @@ def write_from_cell(mode: str, line: str, cell: str) -> None:
             return
     # Describe the change the lesson makes (stable on every re-run), but write
     # onto what is on disk, so an update keeps the learner's other edits.
-    course = lessons.active()
+    lesson = claim.lesson if claim is not None else None
     candidates = []
-    if course is not None:
-        candidates = checkpoints.expected_before(course.lesson.number, path, body, mode)
-    key = (course.lesson.number if course else None, path, mode, body)
+    if lesson is not None:
+        candidates = checkpoints.expected_before(lesson, path, body, mode)
+    key = (lesson, path, mode, body)
     remembered = _last_expected.get(key, False)
     if remembered is not False and on_disk == checkpoints.apply(mode, remembered, body):
         expected = remembered  # the same cell run again: describe it the same way

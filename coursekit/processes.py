@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CourseError
+from .logs import LogReader
 
 WATCHDOG = Path(__file__).with_name("_watchdog.py")
 
@@ -55,23 +56,25 @@ def accepts_connections(port: int, host: str = "127.0.0.1") -> bool:
         return False
 
 
-def tail(path: Path, lines: int = 15) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except FileNotFoundError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
 @dataclass
 class Supervised:
-    """A running background server: its watchdog process, group and log."""
+    """A running background process: its watchdog, its process group and its log.
+
+    ``log`` reads the log file (see :class:`logs.LogReader`); ``port`` is the
+    TCP port it was started to listen on, when there is one.
+    """
 
     name: str
     command: list[str]
     log_path: Path
     popen: subprocess.Popen
     _lifeline: int | None = field(default=None, repr=False)
+    log: LogReader | None = None
+    port: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.log is None:
+            self.log = LogReader(self.log_path)
 
     @property
     def pid(self) -> int:
@@ -82,10 +85,10 @@ class Supervised:
         return self.popen.poll() is None
 
     def log_tail(self, lines: int = 15) -> str:
-        return tail(self.log_path, lines)
+        return self.log.tail(lines)
 
     def wait_ready(self, is_ready: Callable[[], bool], timeout: float = 10.0) -> None:
-        """Poll ``is_ready`` until it is true; fail with the log tail if the server dies."""
+        """Poll ``is_ready`` until it is true; fail with the log tail if the process dies."""
         deadline = time.monotonic() + timeout
         while True:
             if is_ready():
@@ -93,15 +96,27 @@ class Supervised:
             if not self.alive():
                 raise CourseError(
                     f"{self.name} exited while starting (exit code {self.popen.returncode}). "
-                    f"The last lines of its log ({self.log_path}):\n{self.log_tail()}"
+                    f"The last lines of its log ({self.log_path.name} in {self.log_path.parent}):\n"
+                    f"{self.log_tail()}"
                 )
             if time.monotonic() > deadline:
                 self.stop()
                 raise CourseError(
                     f"{self.name} did not become ready within {timeout:.0f} s. "
-                    f"The last lines of its log ({self.log_path}):\n{self.log_tail()}"
+                    f"The last lines of its log ({self.log_path.name} in {self.log_path.parent}):\n"
+                    f"{self.log_tail()}"
                 )
             time.sleep(0.02)
+
+    def wait_until_listening(self, timeout: float = 10.0) -> None:
+        """Wait until ``port`` accepts connections (see :meth:`wait_ready`)."""
+        if self.port is None:
+            raise ValueError(f"{self.name} was started without a port to wait for")
+        self.wait_ready(lambda: accepts_connections(self.port), timeout)
+
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> None:
+        """Wait until the log says ``text`` (see :meth:`wait_ready`)."""
+        self.wait_ready(lambda: self.log.contains(text), timeout)
 
     def stop(self, timeout: float = 3.0) -> None:
         """End the server's process group: gracefully first, then by force."""
@@ -125,8 +140,16 @@ def start(
     *,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
+    port: int | None = None,
+    project: Path | None = None,
 ) -> Supervised:
-    """Start ``command`` in the background under a watchdog, logging to ``log_path``."""
+    """Start ``command`` in the background under a watchdog, logging to ``log_path``.
+
+    This is the one way the course runs anything in the background. ``port``
+    is recorded for :meth:`Supervised.wait_until_listening`; ``project`` is
+    the folder the log reader shows as ``<project>``. Nothing waits here:
+    call one of the ``wait_`` methods for readiness.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     read_end, write_end = os.pipe()  # both close-on-exec: no other child inherits them
     with open(log_path, "wb") as log:
@@ -145,7 +168,7 @@ def start(
             raise CourseError(f"Could not start {name}: {error}.") from None
         finally:
             os.close(read_end)
-    supervised = Supervised(name, command, log_path, popen, write_end)
+    supervised = Supervised(name, command, log_path, popen, write_end, LogReader(log_path, project), port)
     _started.append(supervised)
     return supervised
 

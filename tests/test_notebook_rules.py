@@ -68,7 +68,34 @@ def test_no_skips_no_stderr_and_errors_only_where_expected(lesson):
         for output in cell.outputs:
             assert not (output.output_type == "stream" and output.name == "stderr"), cell.source[:80]
             if output.output_type == "error":
-                assert "NBVAL_RAISES_EXCEPTION" in cell.source, cell.source[:80]
+                assert "raises-exception" in cell.metadata.get("tags", []), cell.source[:80]
+
+
+def test_deliberate_errors_carry_the_tag_that_run_all_honours(lesson):
+    """JupyterLab's Run All and nbclient go past a failing cell only when it is tagged raises-exception.
+
+    nbval honours the same tag; the NBVAL_RAISES_EXCEPTION comment is nbval's alone, so it is not used.
+    """
+    _, notebook = lesson
+    for cell in code_cells(notebook):
+        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        raised = any(output.output_type == "error" for output in cell.outputs)
+        assert "NBVAL_RAISES_EXCEPTION" not in cell.source, cell.source[:80]
+        assert tagged == raised, f"tagged={tagged} but raised={raised}: {cell.source[:80]}"
+        if tagged:
+            assert cell.source.startswith("# This cell fails on purpose"), cell.source[:80]
+
+
+def test_deliberate_errors_are_short(lesson):
+    """A deliberate error shows the learner's line and the exception, not screens of library frames."""
+    _, notebook = lesson
+    for cell in code_cells(notebook):
+        for output in cell.outputs:
+            if output.output_type == "error":
+                text = "\n".join(output.traceback)
+                assert len(text) < 1200, f"{len(text)} characters of traceback: {cell.source[:80]}"
+                assert "site-packages" not in text and str(paths.REPO) not in text
+                assert "Cell In[" in text, "the learner's own line is shown"
 
 
 def test_at_least_85_percent_of_outputs_are_compared(lesson):
