@@ -1,24 +1,21 @@
 """The exercises: which exist, and the short report a check prints.
 
 ``check("04_echo")`` runs the checks of ``coursekit/checks/ex04_echo.py``
-against ``exercises/04_echo.py`` in a separate process and prints one line per
-check (✓ or ✗, with a hint for what fails), never a traceback.
+against ``exercises/04_echo.py`` in a separate process (see :mod:`check_runner`)
+and prints one line per check (✓ or ✗, with a hint for what fails), never a
+traceback. When the file cannot even be imported (a syntax error, an exception
+or an exit at its top level, a loop that never ends), the report says so once,
+with the line to blame, instead of once per check.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import check_runner, checking, paths
 from .errors import CourseError
-
-RUN_TIMEOUT = 90
 
 
 @dataclass(frozen=True)
@@ -37,38 +34,59 @@ class Exercise:
 
 @dataclass
 class Outcome:
+    """What one run of an exercise's checks found.
+
+    ``results`` has one entry per check (``check``, ``ok``, and for a failure
+    ``why``, ``hint`` and perhaps ``line``/``code``, the line of the learner's
+    file to blame); ``problem``, in the same shape, is set instead when the
+    checks could not run at all (the file did not import, say).
+    """
+
     exercise: Exercise
     results: list[dict]
+    total: int = 0
+    problem: dict | None = field(default=None)
+
+    def __post_init__(self):
+        self.total = self.total or len(self.results)
 
     @property
     def passed(self) -> int:
-        return sum(result["ok"] for result in self.results)
+        return sum(bool(result["ok"]) for result in self.results)
 
     @property
     def ok(self) -> bool:
-        return bool(self.results) and self.passed == len(self.results)
+        return self.problem is None and self.total > 0 and self.passed == self.total
 
     def summary_line(self) -> str:
         mark = "✓" if self.ok else "✗"
-        return f"{mark} {self.exercise.name}: {self.passed} of {len(self.results)} checks pass ({self.exercise.title})"
+        return f"{mark} {self.exercise.name}: {self.passed} of {self.total} checks pass ({self.exercise.title})"
 
     def report(self, where: str) -> str:
         lines = [f"Exercise {self.exercise.name} · {self.exercise.title}"]
-        for result in self.results:
-            if result["ok"]:
-                lines.append(f"  ✓ {result['check']}")
-            else:
-                lines.append(f"  ✗ {result['check']}: {result['why']}")
-                if result.get("hint"):
-                    lines.append(f"      hint: {result['hint']}")
+        for entry in ([self.problem] if self.problem else []) + self.results:
+            lines += entry_lines(entry)
         if self.ok:
-            lines.append(f"Done: all {len(self.results)} checks pass.")
+            lines.append(f"Done: all {self.total} checks pass.")
         else:
             lines.append(
-                f"Not yet: {self.passed} of {len(self.results)} checks pass. "
+                f"Not yet: {self.passed} of {self.total} checks pass. "
                 f"Edit {where} and run this check again."
             )
         return "\n".join(lines)
+
+
+def entry_lines(entry: dict) -> list[str]:
+    """The report's lines for one check (or problem): ✓ or ✗, the line of the file to blame, the hint."""
+    if entry["ok"]:
+        return [f"  ✓ {entry['check']}"]
+    lines = [f"  ✗ {entry['check']}: {entry['why']}"]
+    if entry.get("line"):
+        code = entry.get("code")
+        lines.append(f"      line {entry['line']}: {code}" if code else f"      line {entry['line']}")
+    if entry.get("hint"):
+        lines.append(f"      hint: {entry['hint']}")
+    return lines
 
 
 def all_exercises() -> list[Exercise]:
@@ -89,25 +107,18 @@ def find(name: str) -> Exercise:
     raise CourseError(f"There is no exercise named '{name}'; the exercises are: {names}.")
 
 
+def checks_of(exercise: Exercise) -> list[checking.Check]:
+    module = importlib.import_module(f"coursekit.checks.{checking.check_module_name(exercise.name)}")
+    return checking.checks_of(module)
+
+
 def run(exercise: Exercise, solutions: bool = False) -> Outcome:
     file = exercise.file(solutions)
     if not file.exists():
         raise CourseError(f"{file} is missing; `git checkout -- {file.relative_to(paths.REPO)}` brings it back.")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(paths.REPO), os.environ.get("PYTHONPATH")])))
-    try:
-        finished = subprocess.run(
-            [sys.executable, "-m", "coursekit.checking", exercise.name, str(file)],
-            capture_output=True, text=True, timeout=RUN_TIMEOUT, env=env, cwd=paths.REPO,
-        )
-    except subprocess.TimeoutExpired:
-        return Outcome(exercise, [{"check": "the checks finish", "ok": False,
-                                   "why": f"they took longer than {RUN_TIMEOUT} s", "hint": ""}])
-    results = [json.loads(line) for line in finished.stdout.splitlines() if line.startswith("{")]
-    if finished.returncode != 0 or not results:
-        last = (finished.stderr.strip().splitlines() or ["no output"])[-1]
-        results = [{"check": "the checks run", "ok": False, "why": last,
-                    "hint": "this is a problem in the course itself; please report it"}]
-    return Outcome(exercise, results)
+    plan = checks_of(exercise)
+    found = check_runner.run(exercise.name, file, plan)
+    return Outcome(exercise, found.results, total=len(plan), problem=found.problem)
 
 
 def display_path(exercise: Exercise, solutions: bool) -> str:

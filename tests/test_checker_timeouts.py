@@ -1,0 +1,21 @@
+"""A file that never finishes importing: `coursekit check` gives up after 10 s and names the line.
+
+Apart from ``test_checker.py`` because it costs those 10 s: in a file of its
+own, it runs beside the others (``make test`` spreads test files over workers).
+"""
+
+import time
+
+from test_checker import EXTRA_LINE, blamed, check_with
+
+from coursekit import check_runner
+
+
+def test_an_endless_loop_at_import_is_stopped_after_10_s_at_its_line(tmp_path):
+    assert check_runner.IMPORT_TIMEOUT == 10
+    started = time.monotonic()
+    done = check_with(tmp_path, "while True: pass")
+    took = time.monotonic() - started
+    assert 10 <= took < 13, took
+    lines = blamed(done, "it was still running after 10 s", line=EXTRA_LINE, code="while True: pass")
+    assert "does a loop there never end" in lines[4]
