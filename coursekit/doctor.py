@@ -54,9 +54,10 @@ def check_packages() -> tuple[bool, str]:
 def check_redis() -> tuple[bool, str]:
     external = os.environ.get(redis.EXTERNAL_URL_VARIABLE)
     if external:
-        if redis.ping(external):
-            return True, "Redis: your server at COURSE_REDIS_URL answers PING"
-        return False, f"Redis: nothing answers at COURSE_REDIS_URL={external}: start it, or unset the variable"
+        answer = redis.check(external)
+        if answer.ok:
+            return True, f"Redis: your server at {redis.EXTERNAL_URL_VARIABLE}={redis.redacted(external)} answers PING"
+        return False, f"Redis: {answer.sentence}"
     try:
         binary = redis.server_binary()
     except CourseError as error:
