@@ -7,6 +7,18 @@ the end when the file has none. Imports the file lacks are added after its
 last import. Comment lines right above a definition in the cell travel with it.
 Everything else in the file stays as it was, so a lesson can show only the
 setting it changes while the file keeps its other lines.
+
+A class in the cell whose body holds a bare ``...`` line changes only the
+members it gives (methods, class attributes), and the rest of the file's class
+stays: a lesson can show the one method it changes::
+
+    class RoomConsumer(AsyncWebsocketConsumer):
+        ...  # the rest of the class as before
+
+        async def disconnect(self, close_code):
+            pass
+
+Without the ``...`` line, the cell's class replaces the file's whole class.
 """
 
 from __future__ import annotations
@@ -65,7 +77,10 @@ def update(old: str, cell: str) -> str:
                 new_imports.extend(block)
             continue
         name = _name(node)
-        if name in defined:
+        if name in defined and _is_partial(node) and isinstance(defined[name], ast.ClassDef):
+            target = defined[name]
+            replacements.append((_start(target) - 1, target.end_lineno, _merge_class(lines, target, cell, node)))
+        elif name in defined:
             target = defined[name]
             start = _start(target) - 1
             if block and block[0].lstrip().startswith("#"):
@@ -87,6 +102,61 @@ def update(old: str, cell: str) -> str:
         is_code_block = any(line.startswith(("def ", "class ", "async def ")) for line in block)
         lines += ["", "", *block] if is_code_block else ["", *block]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _is_ellipsis(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis
+
+
+def _is_partial(node: ast.stmt) -> bool:
+    """A class of the cell that says "the rest as before" with a bare ``...`` line."""
+    return isinstance(node, ast.ClassDef) and any(_is_ellipsis(member) for member in node.body)
+
+
+def _member_lines(source_lines: list[str], members: list[ast.stmt], index: int, floor: int) -> tuple[int, int]:
+    """0-based (start, end) of ``members[index]`` with its decorators and the comments just above it."""
+    member = members[index]
+    first = _start(member) - 1
+    while first > floor and source_lines[first - 1].lstrip().startswith("#"):
+        first -= 1
+    return first, member.end_lineno
+
+
+def _merge_class(lines: list[str], target: ast.ClassDef, cell: str, node: ast.ClassDef) -> list[str]:
+    """The file's class ``target`` with the members the cell's partial class ``node`` gives put in."""
+    cell_lines = cell.splitlines()
+    body_start = target.body[0].lineno - 1
+    header = cell_lines[_start(node) - 1 : node.body[0].lineno - 1]
+    # Drop the docstring-less header's trailing comment lines that belong to the first member.
+    while header and header[-1].lstrip().startswith("#"):
+        header.pop()
+    merged = list(lines[body_start : target.end_lineno])
+    offset = body_start  # merged[i] is the file's line offset + i
+    members = {_name(member): member for member in target.body if _name(member)}
+    replacements, appended = [], []
+    previous_end = node.body[0].lineno - 1
+    for index, member in enumerate(node.body):
+        start, end = _member_lines(cell_lines, node.body, index, previous_end)
+        previous_end = end
+        if _is_ellipsis(member) or (isinstance(member, ast.Expr) and isinstance(member.value, ast.Constant)):
+            continue  # "the rest as before", or a docstring: the file's class keeps its own
+        block = cell_lines[start:end]
+        name = _name(member)
+        if name in members:
+            position = list(target.body).index(members[name])
+            old_start, old_end = _member_lines(lines, list(target.body), position, body_start)
+            if not block[0].lstrip().startswith("#"):
+                old_start = _start(members[name]) - 1  # the file's comment above it stays
+            replacements.append((old_start - offset, old_end - offset, block))
+        else:
+            appended.append(block)
+    for start, end, block in sorted(replacements, reverse=True):
+        merged[start:end] = block
+    for block in appended:
+        while merged and not merged[-1].strip():
+            merged.pop()
+        merged += ["", *block]
+    return [*lines[_start(target) - 1 : body_start], *merged] if not header else [*header, *merged]
 
 
 def _after_docstring(tree: ast.Module) -> int:

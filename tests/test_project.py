@@ -126,3 +126,19 @@ def test_pyedit_replaces_functions_and_classes():
     old = "class A:\n    x = 1\n\n\ndef f():\n    return 1\n"
     new = pyedit.update(old, "def f():\n    return 2\n")
     assert new == "class A:\n    x = 1\n\n\ndef f():\n    return 2\n"
+
+
+def test_pyedit_replaces_one_method_of_a_class_when_the_cell_says_the_rest_stays():
+    old = (
+        "class C(Base):\n    \"\"\"Doc.\"\"\"\n\n    def a(self):\n        return 1\n\n"
+        "    # b's comment\n    def b(self):\n        return 2\n"
+    )
+    cell = "class C(Base):\n    ...  # the rest as before\n\n    def b(self):\n        return 3\n\n    def c(self):\n        pass\n"
+    new = pyedit.update(old, cell)
+    assert new == (
+        "class C(Base):\n    \"\"\"Doc.\"\"\"\n\n    def a(self):\n        return 1\n\n"
+        "    # b's comment\n    def b(self):\n        return 3\n\n    def c(self):\n        pass\n"
+    )
+    assert pyedit.update(new, cell) == new, "updating twice changes nothing more"
+    whole = pyedit.update(old, "class C(Base):\n    def b(self):\n        return 3\n")
+    assert "def a" not in whole, "without the ... line the whole class is replaced"
