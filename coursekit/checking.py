@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -52,20 +53,28 @@ class Check:
     function: Callable
 
 
-def check(description: str, hint: str = "") -> Callable:
-    """Declare a check: ``function(exercise_module)`` passes unless it raises."""
+def check(description: str, hint: str = "", **arguments) -> Callable:
+    """Declare a check: ``function(exercise_module, **arguments)`` passes unless it raises.
+
+    Stacked, the declarations make a table: one function, several checks that
+    differ only in their data, run in the order they are written::
+
+        @check("a name the route refuses gets 404", "use re.fullmatch", names=["my-room", "a.b"])
+        @check("a name ending in a newline gets 404 too", "'$' matches before a newline", names=["lobby\\n"])
+        def refused(exercise, names): ...
+    """
 
     def register(function: Callable) -> Callable:
-        function.course_check = Check(description, hint, function)
+        bound = functools.partial(function, **arguments) if arguments else function
+        function.course_checks = [Check(description, hint, bound), *getattr(function, "course_checks", [])]
         return function
 
     return register
 
 
 def checks_of(module: ModuleType) -> list[Check]:
-    found = [value.course_check for value in vars(module).values() if hasattr(value, "course_check")]
-    order = {name: index for index, name in enumerate(vars(module))}
-    return sorted(found, key=lambda c: order[c.function.__name__])
+    """The checks ``module`` declares, in the order of its source."""
+    return [item for value in vars(module).values() for item in getattr(value, "course_checks", [])]
 
 
 def check_module_name(exercise: str) -> str:

@@ -17,6 +17,10 @@ def message_error(content):
     message = content['message']
     if not isinstance(message, str):
         return '"message" must be a string'
+    try:
+        message.encode('utf-8')
+    except UnicodeEncodeError:
+        return '"message" is not valid text (it holds a lone surrogate)'
     if not message.strip():
         return '"message" is empty'
     if len(message) > MAX_MESSAGE_LENGTH:

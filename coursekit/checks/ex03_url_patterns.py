@@ -68,39 +68,27 @@ async def refused(exercise, path):
         raise AssertionError(f"{path} reached {CONSUMERS[said['consumer']]} with {said['kwargs']}")
 
 
-@check(
-    "ws/chat/lobby/ and ws/chat/room_42/ reach ChatRoomConsumer with their room_name",
-    hint=r"re_path(r'ws/chat/(?P<room_name>\w+)/$', ChatRoomConsumer.as_asgi()): no leading slash",
-)
-async def chat_route(exercise):
-    await expect(exercise, "/ws/chat/lobby/", "chat", {"room_name": "lobby"})
-    await expect(exercise, "/ws/chat/room_42/", "chat", {"room_name": "room_42"})
+LOBBY = ("/ws/chat/lobby/", "chat", {"room_name": "lobby"})
+USER_42 = ("/ws/notify/42/", "notify", {"user_id": "42"})
 
 
-@check(
-    "ws/notify/42/ reaches NotifyConsumer with user_id 42",
-    hint=r"a route like the chat one, with a named group of digits: (?P<user_id>\d+)",
-)
-async def notify_route(exercise):
-    await expect(exercise, "/ws/notify/42/", "notify", {"user_id": "42"})
-
-
-@check(
-    "a user_id is digits only: ws/notify/abc/ and ws/notify/4x2/ reach no consumer",
-    hint=r"\d+ matches digits only, where \w+ or [^/]+ let letters in too",
-)
-async def digits_only(exercise):
-    await expect(exercise, "/ws/notify/7/", "notify", {"user_id": "7"})
-    await refused(exercise, "/ws/notify/abc/")
-    await refused(exercise, "/ws/notify/4x2/")
-
-
-@check(
-    "a route ends at its last slash: ws/chat/lobby/extra/ and ws/notify/42/more/ reach no consumer",
-    hint=r"end each pattern with $, as the seed's r'ws/chat/(?P<room_name>\w+)/$' does",
-)
-async def anchored(exercise):
-    await expect(exercise, "/ws/chat/lobby/", "chat", {"room_name": "lobby"})
-    await expect(exercise, "/ws/notify/42/", "notify", {"user_id": "42"})
-    await refused(exercise, "/ws/chat/lobby/extra/")
-    await refused(exercise, "/ws/notify/42/more/")
+@check("ws/chat/lobby/ and ws/chat/room_42/ reach ChatRoomConsumer with their room_name",
+       hint=r"re_path(r'ws/chat/(?P<room_name>\w+)/$', ChatRoomConsumer.as_asgi()): no leading slash",
+       visits=[LOBBY, ("/ws/chat/room_42/", "chat", {"room_name": "room_42"})])
+@check("ws/notify/42/ reaches NotifyConsumer with user_id 42",
+       hint=r"a route like the chat one, with a named group of digits: (?P<user_id>\d+)",
+       visits=[USER_42])
+@check("a user_id is digits only: ws/notify/abc/ and ws/notify/4x2/ reach no consumer",
+       hint=r"\d+ matches digits only, where \w+ or [^/]+ let letters in too",
+       visits=[("/ws/notify/7/", "notify", {"user_id": "7"}), ("/ws/notify/abc/", None, None),
+               ("/ws/notify/4x2/", None, None)])
+@check("a route ends at its last slash: ws/chat/lobby/extra/ and ws/notify/42/more/ reach no consumer",
+       hint=r"end each pattern with $, as the seed's r'ws/chat/(?P<room_name>\w+)/$' does",
+       visits=[LOBBY, USER_42, ("/ws/chat/lobby/extra/", None, None), ("/ws/notify/42/more/", None, None)])
+async def routes(exercise, visits):
+    """Each visit is (path, the consumer it reaches with the kwargs it captures), or (path, None, None): no route."""
+    for path, consumer, kwargs in visits:
+        if consumer is None:
+            await refused(exercise, path)
+        else:
+            await expect(exercise, path, consumer, kwargs)

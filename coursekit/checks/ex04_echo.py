@@ -4,39 +4,16 @@ The learner's EchoConsumer runs in-process under Channels' WebsocketCommunicator
 which sends it the ASGI events daphne would, without a server or a channel layer.
 """
 
-import asyncio
-import json
 from contextlib import asynccontextmanager
 
 from coursekit.checking import check, configure_django
+from coursekit.checks._support import close_quietly, expect_output, say
 
 TITLE = "an echo consumer that shouts and counts"
-
-REPLY_TIMEOUT = 1.0
 
 
 def prepare():
     configure_django(channel_layer="none")
-
-
-async def next_output(client, waiting_for):
-    """The consumer's next ASGI message, or its exception as soon as it crashes.
-
-    (The communicator's own receive methods wait out their whole timeout first.)
-    """
-    getter = asyncio.ensure_future(client.output_queue.get())
-    try:
-        await asyncio.wait({getter, client.future}, timeout=REPLY_TIMEOUT,
-                           return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        if not getter.done():
-            getter.cancel()
-    if getter.done() and not getter.cancelled():
-        return getter.result()
-    if client.future.done():
-        client.future.result()  # raises the consumer's exception, if it had one
-        raise AssertionError(f"the consumer stopped while the check waited for {waiting_for}")
-    raise AssertionError(f"no {waiting_for} within {REPLY_TIMEOUT:.0f} s")
 
 
 @asynccontextmanager
@@ -47,7 +24,7 @@ async def connected(exercise, path="/ws/echo/"):
     client = WebsocketCommunicator(exercise.EchoConsumer.as_asgi(), path)
     await client.send_input({"type": "websocket.connect"})
     try:
-        answer = await next_output(client, "accept or close from connect()")
+        answer = await expect_output(client, "accept or close from connect()")
         assert answer["type"] != "websocket.close", "the consumer closed the connection instead of accepting it"
         assert answer["type"] == "websocket.accept", f"connect() sent {answer['type']} before accepting"
         yield client
@@ -55,32 +32,6 @@ async def connected(exercise, path="/ws/echo/"):
         await close_quietly(client)
         raise
     await client.disconnect()
-
-
-async def close_quietly(client):
-    """Disconnect after a failed check, hiding errors that would mask its reason."""
-    if client.future.done():
-        return
-    try:
-        await client.disconnect()
-    except (Exception, asyncio.CancelledError):
-        pass
-
-
-async def say(client, text):
-    """Send {"message": text} and return the decoded reply."""
-    sent = json.dumps({"message": text})
-    await client.send_input({"type": "websocket.receive", "text": sent})
-    answer = await next_output(client, f"reply to {sent}")
-    assert answer["type"] == "websocket.send", f"the consumer answered {sent} with {answer['type']}, not a message"
-    reply = answer.get("text")
-    assert reply is not None, "the reply is a binary frame; send text_data=..."
-    try:
-        decoded = json.loads(reply)
-    except ValueError:
-        raise AssertionError(f"the reply is not JSON text: {reply!r}") from None
-    assert isinstance(decoded, dict), f"the reply is not a JSON object: {reply}"
-    return decoded
 
 
 @check("EchoConsumer accepts the connection", hint="await self.accept() in connect()")

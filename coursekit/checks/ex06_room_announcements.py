@@ -6,10 +6,9 @@ starts from an empty layer and talks to it with WebsocketCommunicator.
 """
 
 from coursekit.checking import check, configure_django
+from coursekit.checks._support import chat_application, close_quietly, empty_layer, heard, members
 
 TITLE = "a room that says who comes and goes"
-
-QUIET = 0.2  # seconds of silence that mean "nothing more is coming"
 
 
 def prepare():
@@ -20,29 +19,16 @@ class Room:
     """The clients one check connects, disconnected again when it ends."""
 
     def __init__(self, exercise):
-        from channels.routing import URLRouter
-        from django.urls import re_path
-
-        self.application = URLRouter([
-            re_path(r'ws/chat/(?P<room_name>\w+)/$', exercise.AnnouncingRoomConsumer.as_asgi()),
-        ])
+        self.application = chat_application(exercise.AnnouncingRoomConsumer)
         self.clients = []
 
     async def __aenter__(self):
-        from channels.layers import get_channel_layer
-
-        self.layer = get_channel_layer()
-        await self.layer.flush()
+        self.layer = await empty_layer()
         return self
 
     async def __aexit__(self, *exc):
         for client in self.clients:
-            if client.future.done():
-                continue  # its consumer has ended, perhaps with the error this check reports
-            try:
-                await client.disconnect()
-            except Exception:  # the check's own outcome is what counts
-                pass
+            await close_quietly(client)
         return False
 
     async def join(self, room, name):
@@ -63,17 +49,7 @@ class Room:
         await client.disconnect()
 
     def members(self, room):
-        return len(self.layer.groups.get(f"chat_{room}", {}))
-
-
-async def heard(client):
-    """Every message that reaches ``client`` until it goes quiet."""
-    messages = []
-    while not await client.receive_nothing(timeout=QUIET):
-        messages.append(await client.receive_json_from())
-    if client.future.done() and not client.future.cancelled():
-        client.future.result()  # the consumer ended: raise its error, if it had one
-    return messages
+        return members(self.layer, room)
 
 
 def said(text):

@@ -21,6 +21,7 @@ from pathlib import Path
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from coursekit.checking import check, configure_django
+from coursekit.checks._support import chat_application
 
 TITLE = "tests that can fail"
 
@@ -98,10 +99,7 @@ class Outcome(unittest.TestResult):
 
 
 def run_tests(exercise, consumer):
-    from channels.routing import URLRouter
-    from django.urls import re_path
-
-    exercise.application = URLRouter([re_path(r'ws/chat/(?P<room_name>\w+)/$', consumer.as_asgi())])
+    exercise.application = chat_application(consumer)
     tests = getattr(exercise, "RoomTests", None)
     if not (isinstance(tests, type) and issubclass(tests, unittest.TestCase)):
         raise AssertionError("the file has no RoomTests class (a SimpleTestCase)")
@@ -180,6 +178,21 @@ async def passes_on_the_right_consumer(exercise):
         raise AssertionError(f"{count}; {why(test, error, exercise_path(exercise))}")
 
 
+@check("they catch a consumer that answers only the sender",
+       hint="connect a second client to the same room: it must hear the message too",
+       broken=AnswersOnlyTheSender)
+@check("they catch a consumer that leaves the sender out",
+       hint="the sender must hear its own message back",
+       broken=LeavesTheSenderOut)
+@check("they catch a consumer that puts every room into one group",
+       hint="a client in another room must hear nothing: assertTrue(await cat.receive_nothing())",
+       broken=OneGroupForEveryRoom)
+@check("they catch a consumer that sends the sender every message twice",
+       hint="after the sender's copy has arrived, receive_nothing() must be True",
+       broken=EchoesTwice)
+@check("they catch a consumer that cuts long messages short",
+       hint="send a message of 4,000 characters and compare what arrives with what was sent",
+       broken=CutsLongMessages)
 async def catches(exercise, broken):
     outcome = await against_the_right_consumer(exercise)
     if outcome.problems:
@@ -187,33 +200,3 @@ async def catches(exercise, broken):
     caught = await in_a_thread(run_tests, exercise, broken)
     if not caught.problems:
         raise AssertionError(f"all {caught.testsRun} of your tests pass against it")
-
-
-@check("they catch a consumer that answers only the sender",
-       hint="connect a second client to the same room: it must hear the message too")
-async def catches_answers_only_the_sender(exercise):
-    await catches(exercise, AnswersOnlyTheSender)
-
-
-@check("they catch a consumer that leaves the sender out",
-       hint="the sender must hear its own message back")
-async def catches_leaves_the_sender_out(exercise):
-    await catches(exercise, LeavesTheSenderOut)
-
-
-@check("they catch a consumer that puts every room into one group",
-       hint="a client in another room must hear nothing: assertTrue(await cat.receive_nothing())")
-async def catches_one_group_for_every_room(exercise):
-    await catches(exercise, OneGroupForEveryRoom)
-
-
-@check("they catch a consumer that sends the sender every message twice",
-       hint="after the sender's copy has arrived, receive_nothing() must be True")
-async def catches_echoes_twice(exercise):
-    await catches(exercise, EchoesTwice)
-
-
-@check("they catch a consumer that cuts long messages short",
-       hint="send a message of 4,000 characters and compare what arrives with what was sent")
-async def catches_cuts_long_messages(exercise):
-    await catches(exercise, CutsLongMessages)

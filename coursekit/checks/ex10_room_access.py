@@ -8,13 +8,11 @@ them into the scope, where AuthMiddlewareStack would put it, and knocks with
 WebsocketCommunicator.
 """
 
-import asyncio
-
 from coursekit.checking import check, configure_django
+from coursekit.checks._support import QUIET, chat_application, close_quietly, empty_layer, members, next_output
 
 TITLE = "rooms for staff only"
 
-QUIET = 0.2  # seconds of silence that mean "nothing more is coming"
 ANSWER_TIMEOUT = 3.0  # seconds a consumer has to accept or refuse a handshake
 # Shared-cache in-memory SQLite: every thread that opens it sees the same tables.
 DATABASE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:ex10_room_access?mode=memory&cache=shared"}
@@ -44,26 +42,6 @@ async def user(name):
     return await User.objects.aget(username=name)
 
 
-async def knock(client, timeout=ANSWER_TIMEOUT):
-    """Open the handshake; the consumer's first answer (accept or close), or None.
-
-    WebsocketCommunicator.connect() would wait its whole timeout before it
-    reports an exception raised in connect(); this returns as soon as the
-    consumer answers or ends, raising its exception if it had one.
-    """
-    await client.send_input({"type": "websocket.connect"})
-    deadline = asyncio.get_running_loop().time() + timeout
-    while client.output_queue.empty() and not client.future.done():
-        if asyncio.get_running_loop().time() > deadline:
-            return None
-        await asyncio.sleep(0.005)
-    if client.future.done():
-        client.future.result()  # the consumer ended: raise its error, if it had one
-        if client.output_queue.empty():
-            return None
-    return await client.receive_output()
-
-
 class Visit:
     """One client knocking at a room's door, and what came of it."""
 
@@ -74,19 +52,15 @@ class Visit:
         self.outcome = ""
 
     async def __aenter__(self):
-        from channels.layers import get_channel_layer
-        from channels.routing import URLRouter
         from channels.testing import WebsocketCommunicator
-        from django.urls import re_path
 
-        self.layer = get_channel_layer()
-        await self.layer.flush()
-        application = URLRouter([
-            re_path(r'ws/chat/(?P<room_name>\w+)/$', self.exercise.GuardedRoomConsumer.as_asgi()),
-        ])
+        self.layer = await empty_layer()
+        application = chat_application(self.exercise.GuardedRoomConsumer)
         self.client = WebsocketCommunicator(application, f"/ws/chat/{self.room}/")
         self.client.scope["user"] = await user(self.who)
-        answer = await knock(self.client)
+        await self.client.send_input({"type": "websocket.connect"})
+        # The consumer's first answer (accept or close), as soon as it gives one; its error if it crashes.
+        answer = await next_output(self.client, ANSWER_TIMEOUT)
         if answer is None:
             raise AssertionError(f"{self.who} knocked at {self.room} and got no answer (is accept() awaited?)")
         if answer["type"] == "websocket.close":
@@ -107,16 +81,12 @@ class Visit:
         return self
 
     async def __aexit__(self, *exc):
-        if not self.client.future.done():
-            try:
-                await self.client.disconnect()
-            except Exception:  # the check's own outcome is what counts
-                pass
+        await close_quietly(self.client)
         return False
 
     def members(self):
         """How many channels the room's group holds."""
-        return len(self.layer.groups.get(f"chat_{self.room}", {}))
+        return members(self.layer, self.room)
 
 
 @check("everyone may enter an ordinary room",
@@ -139,17 +109,14 @@ async def staff_enter(exercise):
 
 
 @check("an anonymous client is turned away from a staff_ room with code 4403",
-       hint="when may_enter says no: await self.accept(), then await self.close(code=FORBIDDEN), then return")
-async def anonymous_turned_away(exercise):
-    async with Visit(exercise, "anonymous", "staff_lounge") as visit:
-        assert visit.close_code == 4403, f"anonymous knocked at staff_lounge and was {visit.outcome}"
-
-
+       hint="when may_enter says no: await self.accept(), then await self.close(code=FORBIDDEN), then return",
+       who="anonymous", described="anonymous")
 @check("a logged-in user who is not staff is turned away too",
-       hint="being logged in (is_authenticated) is not enough: the user must be staff (is_staff)")
-async def non_staff_turned_away(exercise):
-    async with Visit(exercise, "bob", "staff_lounge") as visit:
-        assert visit.close_code == 4403, f"bob (logged in, not staff) knocked at staff_lounge and was {visit.outcome}"
+       hint="being logged in (is_authenticated) is not enough: the user must be staff (is_staff)",
+       who="bob", described="bob (logged in, not staff)")
+async def turned_away(exercise, who, described):
+    async with Visit(exercise, who, "staff_lounge") as visit:
+        assert visit.close_code == 4403, f"{described} knocked at staff_lounge and was {visit.outcome}"
 
 
 @check("a client turned away never joins the room's group",

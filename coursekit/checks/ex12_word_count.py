@@ -9,6 +9,7 @@ the room's group hears what the worker says there.
 import asyncio
 
 from coursekit.checking import check, configure_django
+from coursekit.checks._support import close_quietly, empty_layer
 
 TITLE = "a worker that counts words"
 
@@ -30,19 +31,11 @@ class Worker:
         )
 
     async def __aenter__(self):
-        from channels.layers import get_channel_layer
-
-        self.layer = get_channel_layer()
-        await self.layer.flush()
+        self.layer = await empty_layer()
         return self
 
     async def __aexit__(self, *exc):
-        if not self.communicator.future.done():
-            self.communicator.future.cancel()
-            try:
-                await self.communicator.future
-            except BaseException:  # cancelled, or the error the check already reported
-                pass
+        await close_quietly(self.communicator)
         return False
 
     async def listener(self, room):
@@ -93,22 +86,17 @@ async def answers_in_the_room(exercise):
 
 
 @check("words are what str.split() finds",
-       hint="len(text.split()): any run of spaces, tabs or newlines separates two words")
-async def counts_like_split(exercise):
-    text = "  big   news\n\tfrom the   kitchen "
-    event = await answer_to(exercise, "kitchen", text)
-    assert shown(event) == {"message": "5 words", "user": "words"}, (
-        f"for the text {text!r}, chat_kitchen heard {shown(event)}, not 5 words"
-    )
-
-
+       hint="len(text.split()): any run of spaces, tabs or newlines separates two words",
+       jobs=[("kitchen", "  big   news\n\tfrom the   kitchen ", "5 words")])
 @check('one word is "1 word", none is "0 words"',
-       hint='describe(count): "word" when count == 1, "words" otherwise')
-async def singular_and_none(exercise):
-    for text, expected in [("hello", "1 word"), ("   ", "0 words")]:
-        event = await answer_to(exercise, "lobby", text)
-        got = shown(event) if event is None else event.get("message")
-        assert got == expected, f"for the text {text!r}, chat_lobby heard {got!r}, not {expected!r}"
+       hint='describe(count): "word" when count == 1, "words" otherwise',
+       jobs=[("lobby", "hello", "1 word"), ("lobby", "   ", "0 words")])
+async def counts(exercise, jobs):
+    for room, text, expected in jobs:
+        heard = shown(await answer_to(exercise, room, text))
+        if heard != {"message": expected, "user": "words"}:
+            said = repr(heard["message"]) if isinstance(heard, dict) and heard.get("user") == "words" else heard
+            raise AssertionError(f"for the text {text!r}, chat_{room} heard {said}, not {expected!r}")
 
 
 @check("only the job's room hears the answer, and the worker goes on to the next job",
