@@ -1,4 +1,23 @@
+### BEGIN SOLUTION
 """Solution to exercise 05 · the daphne command line."""
+### EXERCISE
+# """Exercise 05 · the daphne command line.
+#
+# Write the command that starts daphne, as the list of words a terminal (or
+# `subprocess`, or a process supervisor) runs. For example
+#
+#     daphne_command("mysite.asgi:application", 8001)
+#
+# could return
+#
+#     ["daphne", "-b", "127.0.0.1", "-p", "8001", "mysite.asgi:application"]
+#
+# The check reads your list with daphne's own argument parser, then really
+# starts daphne with it and connects a WebSocket client. `daphne --help`
+# (in a terminal, with the course's .venv active) lists the exact spellings.
+# Run the check cell in lesson 05, or `python -m coursekit check 05_daphne_command`.
+# """
+### END SOLUTION
 
 
 def daphne_command(
@@ -10,7 +29,15 @@ def daphne_command(
     verbosity: int = 1,
     websocket_timeout: int | None = None,
 ) -> list[str]:
-    """The argv that starts daphne serving ``application`` on ``host``:``port``."""
+    """The argv that starts daphne serving ``application`` on ``host``:``port``.
+
+    - ``application`` is "module:attribute", e.g. "mysite.asgi:application".
+    - ``access_log``: a file for the access log; None leaves daphne's default.
+    - ``verbosity``: daphne's -v level (0 warnings only, 1 the default, 2 debug).
+    - ``websocket_timeout``: seconds before daphne closes a WebSocket; None
+      leaves daphne's default (a day).
+    """
+    ### BEGIN SOLUTION
     argv = ["daphne", "-b", host, "-p", str(port), "-v", str(verbosity)]
     if access_log is not None:
         argv += ["--access-log", str(access_log)]
@@ -19,3 +46,8 @@ def daphne_command(
         argv += ["--websocket_timeout", str(websocket_timeout)]
     argv.append(application)
     return argv
+    ### EXERCISE
+    # # TODO: build the list: "daphne" first, then the options, the application last.
+    # #       Every item must be a str (a port too).
+    # raise NotImplementedError("daphne_command is not written yet")
+    ### END SOLUTION
