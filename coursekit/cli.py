@@ -124,7 +124,7 @@ def cmd_progress(args) -> int:
         outcome = outcomes.get(info.number)
         mark = "✓" if outcome and outcome.ok else "·"
         done += bool(outcome and outcome.ok)
-        detail = f"exercise {outcome.exercise.name}: {outcome.passed}/{len(outcome.results)}" if outcome else ""
+        detail = f"exercise {outcome.exercise.name}: {outcome.passed}/{outcome.total}" if outcome else ""
         print(f"{mark} {info.label:<45} {detail}")
     print(f"{done} of {len(outcomes)} exercises done.")
     return 0
