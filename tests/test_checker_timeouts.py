@@ -16,6 +16,8 @@ def test_an_endless_loop_at_import_is_stopped_after_10_s_at_its_line(tmp_path):
     started = time.monotonic()
     done = check_with(tmp_path, "while True: pass")
     took = time.monotonic() - started
-    assert 10 <= took < 13, took
+    # 10 s of import, plus two interpreter starts and the report: about 10.5 s on a quiet machine, a little
+    # more when the other test workers keep the cores busy. Far from the 90 s a learner used to wait.
+    assert 10 <= took < 15, took
     lines = blamed(done, "it was still running after 10 s", line=EXTRA_LINE, code="while True: pass")
     assert "does a loop there never end" in lines[4]
