@@ -275,8 +275,11 @@ def configure_django(channel_layer: str = "memory", **settings) -> str | None:
         from . import redis
 
         redis_url = redis.start().url
+        # A prefix of this run's own: on a learner's Redis (COURSE_REDIS_URL) the checks' keys,
+        # and the flush() between checks, stay clear of the channel layer their servers use.
+        prefix = f"asgi-check-{os.getpid()}"
         layers = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                              "CONFIG": {"hosts": [redis_url]}}}
+                              "CONFIG": {"hosts": [redis_url], "prefix": prefix}}}
     base = {
         "INSTALLED_APPS": ["django.contrib.contenttypes", "django.contrib.auth", "channels"],
         "CHANNEL_LAYERS": layers,
