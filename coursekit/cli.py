@@ -66,8 +66,7 @@ def cmd_serve(args) -> int:
     if not processes.port_is_free(port):
         raise CourseError(f"Port {port} is in use; pick another one with --port.")
     root = paths.state_dir() / "serve" / f"lesson-{info.number:02d}"
-    project.bring_to(checkpoints.state_at_end(info.number), root)
-    lessons.Course(info, root).migrate()  # sessions, users and, from lesson 11, the chat's messages
+    lessons.bring_up(info, root, at_end=True)
     stop_requested = []
 
     def on_signal(signum, frame):
@@ -83,15 +82,16 @@ def cmd_serve(args) -> int:
         files = checkpoints.state_at_end(info.number)
         page = "chat/templates/chat/index.html" in files
         print(f"Serving the project as it is at the end of {info.label}.")
+        print(f"Redis: {layer.describe()}.")
         if page:
             print(f"Open {server.http_url('/chat/')} in your browser.")
         print(f"WebSocket: {server.ws_url('/ws/chat/lobby/')}")
         print("Press Ctrl-C to stop.", flush=True)
         while server.alive():
             time.sleep(0.2)
-        raise CourseError(f"daphne stopped unexpectedly. The end of its log:\n{server.process.log_tail()}")
+        raise CourseError(f"daphne stopped unexpectedly. The end of its log:\n{server.log.tail()}")
     except KeyboardInterrupt:
-        print("Stopping daphne and Redis.")
+        print("Stopping daphne." if layer is not None and layer.external else "Stopping daphne and Redis.")
         return 0
     finally:
         if server is not None:
