@@ -133,7 +133,10 @@ def test_pyedit_replaces_one_method_of_a_class_when_the_cell_says_the_rest_stays
         "class C(Base):\n    \"\"\"Doc.\"\"\"\n\n    def a(self):\n        return 1\n\n"
         "    # b's comment\n    def b(self):\n        return 2\n"
     )
-    cell = "class C(Base):\n    ...  # the rest as before\n\n    def b(self):\n        return 3\n\n    def c(self):\n        pass\n"
+    cell = (
+        "class C(Base):\n    ...  # the rest as before\n\n"
+        "    def b(self):\n        return 3\n\n    def c(self):\n        pass\n"
+    )
     new = pyedit.update(old, cell)
     assert new == (
         "class C(Base):\n    \"\"\"Doc.\"\"\"\n\n    def a(self):\n        return 1\n\n"
