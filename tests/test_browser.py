@@ -2,25 +2,31 @@
 
 The browser scenarios are the official Channels tutorial's: a message typed in one
 room reaches another window in the same room, never a window in another room, and
-markup in a message is shown as text, never run. Chromium is Debian's
+markup in a message is shown as text, never run. Lesson 07's page also reconnects
+after the server restarts, and stops on an application close code. Chromium is Debian's
 (/usr/bin/chromium), driven by Playwright; `.ci/run` installs it. Outside CI a
 machine without Chromium skips these tests; with CI=true they fail instead.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from urllib.parse import quote
 
 import pytest
 import websockets
+from websockets.exceptions import InvalidStatus
 
 from coursekit import lessons, paths, processes
+from coursekit.client import fetch
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,9 +34,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 
 
 @contextlib.contextmanager
-def serve(lesson: int):
-    """`python -m coursekit serve LESSON` on a free port; yields its host:port."""
-    port = processes.free_port()
+def serve(lesson: int, port: int | None = None):
+    """`python -m coursekit serve LESSON` on ``port`` (a free one by default); yields its host:port."""
+    port = port or processes.free_port()
     with tempfile.TemporaryDirectory() as state:
         env = {**os.environ, "COURSE_STATE_DIR": state}
         server = subprocess.Popen([sys.executable, "-m", "coursekit", "serve", str(lesson), "--port", str(port)],
@@ -127,6 +133,62 @@ def test_browser_shows_markup_as_text(browser, served):
     assert page.evaluate("document.querySelector('#chat-log').value") == markup + "\n"
     assert page.evaluate("window.ranMarkup === undefined")
     assert page.locator("b").count() == 0
+
+
+def status(page) -> str:
+    return page.evaluate("document.querySelector('#chat-status').textContent")
+
+
+def test_browser_page_reconnects_after_the_server_restarts(browser):
+    """Lesson 07: after an unexpected close the page reconnects, with backoff, by itself."""
+    port = processes.free_port()
+    with serve(7, port) as address:
+        page = open_room(browser, address, "restart")
+        assert status(page) == "Connected."
+    page.wait_for_function("() => document.querySelector('#chat-status').textContent.startsWith('Not connected')")
+    with serve(7, port):
+        page.wait_for_function("() => chatSocket.readyState === 1", timeout=20_000)
+        assert status(page) == "Connected."
+        send(page, "back again")
+        page.wait_for_function("() => document.querySelector('#chat-log').value === 'back again\\n'")
+
+
+def test_browser_page_stops_on_an_application_close_code(browser, served):
+    """Lesson 07: a close code from 4000 to 4999 is the application's "no": the page does not retry."""
+    page = browser.new_page()
+    attempts = []
+
+    def refuse(ws):  # stands in for daphne: accepts, then closes with an application code
+        attempts.append(ws.url)
+        ws.close(code=4003, reason="not for you")
+
+    page.route_web_socket(re.compile(r"/ws/chat/"), refuse)
+    page.goto(f"http://{served}/chat/refused/")
+    page.wait_for_function("() => document.querySelector('#chat-status').textContent.includes('Not reconnecting')")
+    assert status(page) == "The server closed the chat (code 4003). Not reconnecting."
+    page.wait_for_timeout(1000)  # longer than the first retry's delay (at most 0.5 s)
+    assert len(attempts) == 1
+
+
+def test_a_room_the_chat_cannot_open_is_refused_cleanly(served):
+    """Lesson 06's chat/rooms.py: a room name either works or is refused with a 4xx, never a server error."""
+    async def scenario():
+        outcomes = {}
+        for name in ["lobby", "café", "x" * 80, "x" * 81, "x" * 100, "my-room", "a.b", "two words", "lobby\n"]:
+            try:
+                async with websockets.connect(f"ws://{served}/ws/chat/{quote(name)}/", origin=f"http://{served}"):
+                    outcomes[name] = 101
+            except InvalidStatus as refused:
+                outcomes[name] = refused.response.status_code
+        return outcomes
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # Playwright's sync API may hold this thread's loop
+        outcomes = thread.submit(asyncio.run, scenario()).result()
+    assert outcomes == {"lobby": 101, "café": 403, "x" * 80: 101, "x" * 81: 403, "x" * 100: 403,
+                        "my-room": 403, "a.b": 403, "two words": 403, "lobby\n": 403}
+    names = ["lobby", "café", "x" * 81, "my-room"]
+    pages = {name: fetch(f"http://{served}/chat/{quote(name)}/").status for name in names}
+    assert pages == {"lobby": 200, "café": 404, "x" * 81: 404, "my-room": 404}
 
 
 def chat_log(page) -> str:
