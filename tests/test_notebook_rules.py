@@ -134,3 +134,69 @@ def test_navigation_footer_repeats_the_header(lesson):
     footer = notebook.cells[-1]
     assert footer.cell_type == "markdown"
     assert footer.source in notebook.cells[0].source, "the footer is the title cell's navigation line"
+
+
+OFFICIAL_DOCS = ("channels.readthedocs.io", "docs.djangoproject.com", "github.com/django/daphne",
+                 "github.com/django/channels_redis", "asgi.readthedocs.io")
+
+
+def section(notebook, heading: str) -> str:
+    """The markdown under ``heading`` (a ``## `` line) up to the next ``## `` heading or code cell."""
+    text, inside = [], False
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            if inside:
+                break
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("## "):
+                if inside:
+                    return "\n".join(text)
+                inside = line.strip() == heading
+            elif inside:
+                text.append(line)
+    return "\n".join(text)
+
+
+def test_lesson_ends_with_a_recap_and_further_reading(lesson):
+    _, notebook = lesson
+    recap = section(notebook, "## Recap")
+    points = re.findall(r"^- ", recap, re.M)
+    assert 3 <= len(points) <= 5, f"a Recap of three to five points, not {len(points)}"
+    reading = section(notebook, "## Further reading")
+    links = re.findall(r"\]\((https://[^)\s]+)\)", reading)
+    assert sum(any(host in link for host in OFFICIAL_DOCS) for link in links) >= 2, "links into the official docs"
+
+
+def estimated_minutes(notebook) -> float:
+    """The course's reading-time budget: prose at 180 words a minute, half a minute per code cell
+    plus a minute per 30 lines of code to read, and 10 minutes for the exercise."""
+    prose = " ".join(re.sub(r"```.*?```", "", cell.source, flags=re.S)
+                     for cell in notebook.cells if cell.cell_type == "markdown")
+    cells = code_cells(notebook)
+    lines = sum(len(cell.source.splitlines()) for cell in cells)
+    return len(prose.split()) / 180 + len(cells) * 0.5 + lines / 30 + 10
+
+
+def test_the_time_estimate_matches_the_work(lesson):
+    _, notebook = lesson
+    stated = int(re.search(r"About (\d+) minutes", notebook.cells[0].source).group(1))
+    expected = estimated_minutes(notebook)
+    assert 0.8 * expected <= stated <= 1.4 * expected, f"About {stated} minutes, but the work measures {expected:.0f}"
+
+
+GLOSSARY = ["Scope", "Channel name", "Group", "Event type", "Channel layer", "Consumer", "ASGI application"]
+
+
+def test_the_glossary_defines_each_term_and_lessons_link_to_it():
+    welcome = load(LESSONS[0])
+    headings = re.findall(r"^### (.+)$", section(welcome, "## Glossary"), re.M)
+    assert headings == GLOSSARY
+    linked = set()
+    for info in LESSONS[1:]:
+        for cell in load(info).cells:
+            if cell.cell_type == "markdown":
+                linked |= set(re.findall(r"\]\(00_welcome\.ipynb#([\w-]+)\)", cell.source))
+    anchors = {term.replace(" ", "-") for term in GLOSSARY} | {"Contents", "Glossary"}
+    assert linked <= anchors, f"links to no glossary entry: {linked - anchors}"
+    assert {term.replace(" ", "-") for term in GLOSSARY} <= linked, "every term is linked from a lesson"
