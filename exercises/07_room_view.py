@@ -1,13 +1,15 @@
-r"""Exercise 07 · a room page only for rooms the chat can open.
+"""Exercise 07 · a room page only for rooms the chat can open.
 
 The project's room view serves a page for any name, because its URL pattern
-is `<str:room_name>/`. The WebSocket route only accepts word characters:
+is `<str:room_name>/`. The chat opens only the rooms that chat/rooms.py
+(lesson 06) accepts: ASCII letters, digits and _, at most 80 of them:
 
-    re_path(r'ws/chat/(?P<room_name>\w+)/$', consumers.RoomConsumer.as_asgi())
+    MAX_LENGTH = 80
+    _VALID = re.compile(r"[A-Za-z0-9_]+")
 
-so `/chat/my-room/` loads a page whose socket the server refuses. Make the
-view answer 404 for every name the route would refuse, and render the room
-page (as the project's view does) for every name it accepts.
+so `/chat/my-room/` or `/chat/café/` loads a page whose socket the server
+refuses. Make the view answer 404 for every name the chat cannot open, and
+render the room page (as the project's view does) for every other one.
 
 Run the check cell in lesson 07 (or `python -m coursekit check 07_room_view`).
 """
@@ -17,10 +19,13 @@ import re  # noqa: F401  (you will need it)
 from django.http import Http404  # noqa: F401  (and this)
 from django.shortcuts import render
 
+MAX_LENGTH = 80  # as in chat/rooms.py: "chat_" + 80 characters stays under Channels' limit of 100
+
 
 def room(request, room_name):
-    r"""The room page, for room names the WebSocket route accepts (\w+)."""
-    # TODO: raise Http404 when room_name is not made of word characters only,
-    #       then delete the line below. Careful: the whole name must match.
+    """The room page, for the room names the chat can open (the rule of chat/rooms.py)."""
+    # TODO: raise Http404 when room_name is not a name the chat can open,
+    #       then delete the line below. Careful: \w matches any Unicode letter,
+    #       and the whole name must match.
     raise NotImplementedError("room does not look at the room name yet")
     return render(request, 'chat/room.html', {'room_name': room_name})

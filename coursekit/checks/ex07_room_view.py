@@ -1,4 +1,4 @@
-"""Checks for exercises/07_room_view.py: the room page serves only rooms the WebSocket route accepts."""
+"""Checks for exercises/07_room_view.py: the room page serves only rooms the chat can open (chat/rooms.py)."""
 
 from coursekit.checking import check, configure_django
 
@@ -32,21 +32,27 @@ def status_of(exercise, room_name):
     return response.status_code, response.content.decode()
 
 
-@check("a name the route accepts gets the room page",
+@check("a name the chat can open gets the room page",
        hint="render chat/room.html with {'room_name': room_name}, as the project's view does")
 def accepted_names_render(exercise):
-    for name in ["lobby", "Room_42"]:
+    for name in ["lobby", "Room_42", "x" * 80]:
         status, page = status_of(exercise, name)
         assert status == 200, f"room(request, {name!r}) answered {status}, not 200"
         expected = f'<script id="room-name" type="application/json">"{name}"</script>'
         assert expected in page, f"the page for {name!r} does not hold the room name from json_script"
 
 
-@check("a name the route refuses gets 404",
-       hint=r"raise Http404 when the whole name does not match r'\w+' (re.fullmatch)",
+@check("a name with other characters than letters, digits and _ gets 404",
+       hint=r"raise Http404 unless the whole name matches r'[A-Za-z0-9_]+' (re.fullmatch)",
        names=["my-room", "two words", "a.b", "<b>hi"])
+@check("a name with a non-ASCII letter gets 404",
+       hint=r"\w matches any Unicode letter (é, ß, 日): spell the class out, [A-Za-z0-9_]",
+       names=["café", "straße", "日本"])
+@check("a name of more than 80 characters gets 404",
+       hint="chat_ + the name must stay under Channels' 100-character limit: at most 80 characters",
+       names=["x" * 81, "x" * 100])
 @check("a name ending in a newline gets 404 too",
-       hint=r"in re.match(r'\w+$', ...) the '$' also matches before a final newline; use re.fullmatch",
+       hint=r"in re.match(r'[A-Za-z0-9_]+$', ...) the '$' also matches before a final newline; use re.fullmatch",
        names=["lobby\n"])
 def refused_names_404(exercise, names):
     for name in names:
