@@ -130,6 +130,12 @@ def cmd_progress(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from . import bench  # matplotlib and the step cells load only for this command
+
+    return bench.main(args.clients, args.messages, args.rounds, args.plot)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m coursekit", description="Django Channels, live: the course's tools.")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -149,6 +155,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--solutions", action="store_true", help="check the reference solutions instead")
     check.set_defaults(run=cmd_check)
     commands.add_parser("progress", help="which exercises you have done").set_defaults(run=cmd_progress)
+    bench = commands.add_parser("bench", help="one burst through a bare websockets server and each chat configuration")
+    bench.add_argument("--clients", type=int, default=50, help="clients in the room (default 50)")
+    bench.add_argument("--messages", type=int, default=200, help="messages sent round-robin among them (default 200)")
+    bench.add_argument("--rounds", type=int, default=1, help="bursts per configuration; the table shows the median")
+    bench.add_argument("--plot", metavar="FILE", default=None, help="save a figure of throughput and latency")
+    bench.set_defaults(run=cmd_bench)
     return main
 
 
