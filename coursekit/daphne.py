@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket as socket_module
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -136,7 +137,8 @@ class DaphneServer:
     def _wait_by_hand(self, timeout: float) -> None:
         """Wait for daphne's "Listening on" (or its socket file); its own last words if it gives up."""
         socket = self.unix_socket()
-        listening = socket.exists if socket else (lambda: self.process.log.contains("Listening on"))
+        # The socket file appears when daphne binds it, a moment before it listens: try a connection.
+        listening = (lambda: _accepts_on(socket)) if socket else (lambda: self.process.log.contains("Listening on"))
         try:
             self.process.wait_ready(listening, timeout)
         except CourseError:
@@ -171,6 +173,16 @@ class DaphneServer:
         """Print the new log lines, optionally only those containing ``contains``."""
         for line in self.new_log_lines(wait, contains):
             print(line)
+
+
+def _accepts_on(path: Path) -> bool:
+    """True when something listens on the unix socket at ``path``."""
+    with socket_module.socket(socket_module.AF_UNIX, socket_module.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+        return True
 
 
 def by_hand(project: Path, redis_url: str | None, *args: str) -> DaphneServer:
