@@ -18,8 +18,8 @@ frames marked ``"history"`` (the chat replays a room's past to a newcomer)
 are skipped, and each burst uses a room of its own, so there is no history
 to replay in the first place.
 
-In a notebook: ``result = await burst.burst(url, origin=...)``; elsewhere
-``burst.run(...)``.
+In a notebook: ``result = await burst.burst(url, origin=...)``, or
+``burst.run(...)``, which waits for it anywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import json
 import time
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import websockets
@@ -249,5 +250,19 @@ async def burst(
 
 
 def run(urls: str | Sequence[str], **options) -> BurstResult:
-    """:func:`burst` from code that has no event loop running (a script, the CLI)."""
-    return asyncio.run(burst(urls, **options))
+    """:func:`burst`, waited for: from a script, or from a notebook cell without ``await``."""
+    return run_to_end(burst(urls, **options))
+
+
+def run_to_end(coroutine):
+    """Run ``coroutine`` to its end and return its result, whether or not this thread runs an event loop.
+
+    A Jupyter kernel runs one, so ``asyncio.run`` would refuse; the coroutine
+    then gets a loop of its own in a helper thread, and the cell waits for it.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        return helper.submit(asyncio.run, coroutine).result()
