@@ -17,6 +17,7 @@ names the lesson instead and its ``changes`` go away.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import statistics
 import sys
@@ -243,27 +244,31 @@ class Running:
             server.stop()
 
 
-def _bench_dir() -> Path:
-    return paths.state_dir() / "bench"
+def _run_dir() -> Path:
+    """This run's project folders (removed at its end): one per process, so two runs never share one."""
+    return paths.state_dir() / "bench" / str(os.getpid())
 
 
-def prepare_projects(configurations: Sequence[Configuration]) -> dict[str, Path]:
-    """A project folder per configuration, each with a migrated database (migrated once per lesson)."""
-    base_dir = _bench_dir()
+def prepare_projects(configurations: Sequence[Configuration]) -> list[Path | None]:
+    """A project folder per configuration (None for the bare server), each with a migrated database.
+
+    The database is migrated once per lesson and copied: the steps change no model.
+    """
     migrated: dict[int, Path] = {}
-    folders = {}
+    folders: list[Path | None] = []
     for number, configuration in enumerate(configurations):
         if configuration.server == "bare":
+            folders.append(None)
             continue
         if configuration.lesson not in migrated:
-            base = base_dir / f"lesson-{configuration.lesson:02d}"
+            base = _run_dir() / f"lesson-{configuration.lesson:02d}"
             lessons.bring_up(lessons.info(configuration.lesson), base, at_end=True)
             migrated[configuration.lesson] = base
-        root = base_dir / f"configuration-{number + 1:02d}"
+        root = _run_dir() / f"configuration-{number + 1:02d}"
         shutil.rmtree(root, ignore_errors=True)
         project.bring_to(configuration.files(), root)
         shutil.copy2(migrated[configuration.lesson] / "db.sqlite3", root / "db.sqlite3")
-        folders[configuration.name] = root
+        folders.append(root)
     return folders
 
 
@@ -281,14 +286,15 @@ def _command(configuration: Configuration, port: int) -> list[str]:
 
 
 def launch(configuration: Configuration, root: Path | None, redis_url: str, number: int) -> Running:
-    """Start ``configuration``'s servers (supervised, see :mod:`processes`) without waiting for them."""
-    log_dir = _bench_dir() / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    """Start ``configuration``'s servers (supervised, see :mod:`processes`) without waiting for them.
+
+    Their logs are ``bench-PID-NN-SERVER-I.log`` in the course's log folder.
+    """
     env = project_environment(root, redis_url) if root is not None else None
     running = Running(configuration, [])
     for index in range(configuration.processes):
         port = processes.free_port()
-        log = log_dir / f"{number + 1:02d}-{configuration.server}-{index + 1}.log"
+        log = paths.logs_dir() / f"bench-{os.getpid()}-{number + 1:02d}-{configuration.server}-{index + 1}.log"
         running.servers.append(processes.start(configuration.server, _command(configuration, port), log,
                                                cwd=root, env=env, port=port, project=root))
     return running
@@ -459,10 +465,11 @@ def run(
         say("Starting Redis, the bare server and each chat configuration ...")
         layer = redis_server.start()
         stack.callback(layer.stop)
+        stack.callback(shutil.rmtree, _run_dir(), ignore_errors=True)
         folders = prepare_projects(configurations)
         running = []
-        for number, configuration in enumerate(configurations):  # all boot side by side
-            running.append(launch(configuration, folders.get(configuration.name), layer.url, number))
+        for number, (configuration, folder) in enumerate(zip(configurations, folders, strict=True)):
+            running.append(launch(configuration, folder, layer.url, number))  # all boot side by side
             stack.callback(running[-1].stop)
         say(f"{sum(len(each.servers) for each in running)} servers started; waiting until each listens, "
             "then a small warm-up burst through each ...")

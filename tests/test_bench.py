@@ -151,6 +151,7 @@ def test_a_small_bench_prints_the_bare_baseline_beside_each_configuration(projec
     assert figure.read_bytes()[:4] == b"\x89PNG"
     assert len(seen) >= 2 * sum(configuration.processes for configuration in bench.standard_configurations())
     assert wait_gone(sorted(seen), 2.0) == []
+    assert not list((tmp_path / "state" / "bench").iterdir())  # its project copies are gone too
 
 
 def test_sigkill_of_the_bench_leaves_nothing(project_root):
