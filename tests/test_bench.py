@@ -103,6 +103,32 @@ def methods(source: str, name: str = "RoomConsumer") -> set[str]:
     return {item.name for item in classes[name].body if isinstance(item, ast.AsyncFunctionDef)}
 
 
+def method(source: str, name: str, cls: str = "RoomConsumer") -> ast.AsyncFunctionDef:
+    classes = {node.name: node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+    return next(item for item in classes[cls].body if getattr(item, "name", None) == name)
+
+
+class WithoutTheFrame(ast.NodeTransformer):
+    """receive_json as it was before "encode once": no frame variable, no 'frame' key."""
+
+    def visit_Assign(self, node):
+        return None if any(getattr(target, "id", None) == "frame" for target in node.targets) else node
+
+    def visit_Dict(self, node):
+        pairs = [(k, v) for k, v in zip(node.keys, node.values, strict=True)
+                 if not (isinstance(k, ast.Constant) and k.value == "frame")]
+        node.keys, node.values = [k for k, _ in pairs], [v for _, v in pairs]
+        return node
+
+
+def test_encode_once_changes_nothing_else_in_lesson_12s_receive_json():
+    """When lesson 12's receive_json changes, the step's copy of it must change the same way."""
+    before = checkpoints.state_at_end(12)["chat/consumers.py"]
+    after = Configuration("fixed", changes=bench.FIXED).files()["chat/consumers.py"]
+    original, encoded_once = method(before, "receive_json"), WithoutTheFrame().visit(method(after, "receive_json"))
+    assert ast.dump(encoded_once) == ast.dump(original)
+
+
 def test_each_step_changes_the_lesson_12_project_and_leaves_valid_python():
     before = checkpoints.state_at_end(12)
     changes: tuple = ()
