@@ -54,3 +54,7 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values()):
         session.exitstatus = 1
+
+
+# Lessons run as Run All runs them, their outputs compared by nbval: see coursekit/run_all_plugin.py.
+pytest_plugins = ["coursekit.run_all_plugin"]

@@ -1,0 +1,86 @@
+"""A pytest plugin: every lesson run as Run All runs it, its outputs compared by nbval.
+
+Every lesson is executed the way JupyterLab's "Restart Kernel and Run All" and
+``jupyter nbconvert --to notebook --execute`` do it: by nbclient, cell after
+cell in one kernel, stopping at a cell that raises unless it carries the
+``raises-exception`` tag. Each code cell is one test item whose outputs nbval
+compares with the committed ones (strictly, with ``--nbval-sanitize-with``).
+One execution proves both: the outputs are right, and Run All reaches the end
+of the lesson. It collects the ``.ipynb`` files of a folder named ``notebooks``;
+the root ``conftest.py`` loads it.
+"""
+
+from __future__ import annotations
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams
+
+
+class RunAllNotebook(IPyNbFile):
+    """A lesson: one nbclient kernel for all its cells, as Run All has."""
+
+    client = None
+    stopped: str | None = None
+
+    def setup(self):
+        self.timed_out = False
+        self.setup_sanitize_files()
+        # A copy of the lesson with its outputs cleared, as nbclient would run it.
+        self.run_copy = nbformat.read(str(self.path), as_version=4)
+        code = [index for index, cell in enumerate(self.run_copy.cells) if cell.cell_type == "code"]
+        self.index_of = dict(enumerate(code))  # nbval's cell number -> the cell's index in the notebook
+        for index in code:
+            self.run_copy.cells[index].outputs = []
+        self.client = NotebookClient(
+            self.run_copy, timeout=self.config.option.nbval_cell_timeout, kernel_name="python3",
+            resources={"metadata": {"path": str(self.path.parent)}}, allow_errors=False,
+            shutdown_kernel="immediate",  # as nbval does: the servers' watchdogs must cope with it
+        )
+        self.client.km = self.client.create_kernel_manager()
+        self.client.start_new_kernel()
+        self.client.start_new_kernel_client()
+
+    def collect(self):
+        for item in super().collect():
+            yield RunAllCell.from_parent(
+                self, name=item.name, cell_num=item.cell_num, cell=item.cell, options=item.options
+            )
+
+    def teardown(self):
+        if self.client is not None:
+            self.client._cleanup_kernel()
+            self.client = None
+
+
+class RunAllCell(IPyNbCell):
+    """One code cell, run by nbclient and compared by nbval."""
+
+    def setup(self):
+        pass  # nbval marks the cells after a timeout as expected to fail; Run All simply stops
+
+    def runtest(self):
+        notebook = self.parent
+        if notebook.stopped is not None:
+            self.raise_cell_error(f"Run All stopped before this cell: {notebook.stopped}")
+        index = notebook.index_of[self.cell_num]
+        cell = notebook.run_copy.cells[index]
+        try:
+            notebook.client.execute_cell(cell, index)
+        except CellTimeoutError:
+            notebook.stopped = f"cell {self.cell_num} took over {self.config.option.nbval_cell_timeout} s"
+            self.raise_cell_error("Timeout: the cell did not finish in time; Run All stops here")
+        except (CellExecutionError, DeadKernelError) as error:
+            notebook.stopped = f"cell {self.cell_num} raised and is not tagged raises-exception"
+            self.raise_cell_error("The cell raised and is not tagged raises-exception: Run All stops here",
+                                  str(error))
+        self.test_outputs = outputs = coalesce_streams(cell.outputs)
+        if self.options["check"] and not self.compare_outputs(outputs, coalesce_streams(self.cell.outputs)):
+            self.raise_cell_error("Cell outputs differ", "\n".join(self.comparison_traceback))
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".ipynb" and file_path.parent.name == "notebooks":
+        return RunAllNotebook.from_parent(parent, path=file_path)
+    return None
