@@ -28,10 +28,10 @@ def pinned_versions() -> dict[str, str]:
 
 def check_python() -> tuple[bool, str]:
     version = ".".join(map(str, sys.version_info[:3]))
-    if (3, 11) <= sys.version_info[:2] <= (3, 15):  # noqa: UP036  (the doctor must also run on an old Python)
-        return True, f"Python {version} (the course needs 3.11 to 3.15)"
+    if (3, 11) <= sys.version_info[:2] <= (3, 14):  # noqa: UP036  (the doctor must also run on an old Python)
+        return True, f"Python {version} (the course needs 3.11 to 3.14)"
     return False, (
-        f"Python {version} is not one the course's pinned packages support: install Python 3.11 to 3.15 "
+        f"Python {version} is not one the course's pinned packages support: install Python 3.11 to 3.14 "
         "and run `make course PYTHON=python3.13` (or the one you installed)"
     )
 
