@@ -109,6 +109,9 @@ def bring_up(lesson: LessonInfo, root: Path, *, at_end: bool = False) -> project
     files = checkpoints.state_at_end(lesson.number) if at_end else checkpoints.state_at_start(lesson.number)
     move = project.bring_to(files, root)
     if at_end or lesson.needs_database:
+        # A fresh database, as the lesson expects (no chat history left by another lesson).
+        # The last one is kept, once, in the state folder: it holds demo data, not the learner's code.
+        project.set_aside(root / "db.sqlite3", paths.state_dir() / "previous-db.sqlite3")
         migrate(root)
     return move
 

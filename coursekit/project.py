@@ -79,6 +79,13 @@ def bring_to(files: checkpoints.Files, root: Path | None = None) -> Move:
     return move
 
 
+def set_aside(path: Path, keep_as: Path) -> None:
+    """Move ``path`` (if it exists) to ``keep_as``, replacing what was kept there before."""
+    if path.exists():
+        keep_as.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, keep_as)
+
+
 def remove_empty_folders(root: Path) -> None:
     for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
         if folder.name == "__pycache__":

@@ -145,3 +145,12 @@ def test_pyedit_replaces_one_method_of_a_class_when_the_cell_says_the_rest_stays
     assert pyedit.update(new, cell) == new, "updating twice changes nothing more"
     whole = pyedit.update(old, "class C(Base):\n    def b(self):\n        return 3\n")
     assert "def a" not in whole, "without the ... line the whole class is replaced"
+
+
+def test_a_lesson_that_needs_the_database_starts_with_a_fresh_one(project_root):
+    """Lesson 12 run after lesson 11 must not find lesson 11's messages as history."""
+    lessons.bring_up(lessons.info(11), project_root)
+    (project_root / "db.sqlite3").write_bytes(b"lesson 11's messages")
+    lessons.bring_up(lessons.info(12), project_root)
+    assert (project_root / "db.sqlite3").read_bytes() != b"lesson 11's messages"
+    assert (paths.state_dir() / "previous-db.sqlite3").read_bytes() == b"lesson 11's messages"
