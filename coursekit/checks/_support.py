@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-CHAT_ROUTE = r'ws/chat/(?P<room_name>\w+)/$'  # the lesson's route (chat/routing.py)
+CHAT_ROUTE = r'ws/chat/(?P<room_name>[^/]+)/$'  # the lesson's route (chat/routing.py, from lesson 06)
 QUIET = 0.2  # seconds of silence that mean "nothing (more) is coming"
 
 
