@@ -65,7 +65,8 @@ def cmd_serve(args) -> int:
     port = args.port or processes.free_port()
     if not processes.port_is_free(port):
         raise CourseError(f"Port {port} is in use; pick another one with --port.")
-    root = paths.state_dir() / "serve" / f"lesson-{info.number:02d}"
+    # A folder per port: two serves of one checkout (two servers sharing a Redis) keep their own projects.
+    root = paths.state_dir() / "serve" / f"lesson-{info.number:02d}-port-{port}"
     lessons.bring_up(info, root, at_end=True)
     stop_requested = []
 

@@ -169,7 +169,7 @@ class Course:
 
     def start_process(
         self, name: str, *command: str, port: int | None = None, log_says: str | None = None,
-        timeout: float = 10.0,
+        timeout: float = 10.0, env: dict[str, str] | None = None,
     ) -> processes.Supervised:
         """Run ``command`` in the project, in the background, supervised; wait until it is ready.
 
@@ -178,6 +178,8 @@ class Course:
         ``supervisord``). It is ready when ``port`` accepts connections and its
         log holds ``log_says`` (either or both; neither: at once). Read its log
         with ``.log.new_lines()``; it stops with :meth:`teardown` or ``.stop()``.
+        ``env`` adds to (or overrides) the project's environment, e.g.
+        ``{"DJANGO_SETTINGS_MODULE": "mysite.settings_pubsub"}``.
         """
         self._current()
         program, *rest = command
@@ -190,7 +192,8 @@ class Course:
             argv = [found, *rest]
         log_path = paths.logs_dir() / f"{name.replace(' ', '-')}-{os.getpid()}-{len(self.background) + 1}.log"
         process = processes.start(
-            name, argv, log_path, cwd=self.root, env=self.environment(), port=port, project=self.root
+            name, argv, log_path, cwd=self.root, env={**self.environment(), **(env or {})}, port=port,
+            project=self.root,
         )
         self.background.append(process)
         if port is not None:
