@@ -8,10 +8,9 @@ server measured in the same run. Everything it starts goes through
 :func:`processes.start`, so it all stops with the bench, even on ``kill -9``.
 
 A configuration is a project (a lesson's end state, plus file cells applied
-on top), a server kind and a number of server processes. Lessons 13 and 14
-are not written yet, so the steps of the fix are kept below as the file cells
-lesson 14 will show (:data:`STEPS`); once lesson 14 has them, a configuration
-names the lesson instead and its ``changes`` go away.
+on top), a server kind and a number of server processes. The steps of the fix
+are lesson 14's file cells (:func:`steps`), read from the notebook, so the
+bench measures exactly the code the lesson teaches.
 """
 
 from __future__ import annotations
@@ -71,126 +70,51 @@ class Configuration:
         return files
 
 
-# --- The fix, step by step: the file cells lesson 14 will show --------------------------------------------
+# --- The fix, step by step: lesson 14's file cells ----------------------------------------------------------
 #
-# Each step is a file cell on the project as it is at the end of lesson 12, in the
-# `%%project_update` form: only the definitions it changes (a class with a bare `...` keeps its
-# other members). The steps are cumulative: step N is applied on top of steps 1 … N-1.
+# The steps are the file cells of lesson 14, in the notebook's order, applied on the project as
+# it is at the start of lesson 14: the project's code lives once, in the lesson. Step N is
+# applied on top of steps 1 … N-1.
 
-CAPACITY = Change("mysite/settings.py", """\
-# Each daphne process reads ONE Redis key for all of its consumers, and a
-# group_send to the 50 consumers of one process is ONE entry in it. When that
-# key already holds `capacity` entries (default 100), channels_redis drops the
-# message for all 50 and only logs it, at INFO: "1 of 50 channels over
-# capacity in group chat_...". `capacity` also bounds each consumer's buffer
-# inside the process. Entries older than `expiry` (60 s) are dropped too.
-CHANNEL_LAYERS = {
-    'default': {
-        'BACKEND': 'channels_redis.core.RedisChannelLayer',
-        'CONFIG': {
-            'hosts': [REDIS_URL],
-            'capacity': 1000,
-        },
-    },
-}
-""")
+LESSON = 14
+STEP_NAMES = ("capacity 1000", "pub/sub layer", "no DB trip per delivery", "SQLite WAL, one connection",
+              "encode once")
 
-FAST_WRITES = Change("mysite/settings.py", """\
-# Every chat message is an INSERT. By default SQLite waits for the disk (fsync)
-# at every commit, and Django opens a new connection for every message (one
-# more trip to the database thread, SQL functions registered anew). With
-# write-ahead logging and synchronous=NORMAL, a commit waits for the disk only
-# at checkpoints: a crash of the machine may lose the last messages, never
-# corrupt the file. CONN_MAX_AGE None keeps the one connection open.
-DATABASES = {
-    'default': {
-        'ENGINE': 'django.db.backends.sqlite3',
-        'NAME': BASE_DIR / 'db.sqlite3',
-        'CONN_MAX_AGE': None,
-        'OPTIONS': {
-            'init_command': 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;',
-        },
-    }
-}
-""")
 
-NO_DATABASE_TRIP_PER_DELIVERY = Change("chat/consumers.py", """\
-class RoomConsumer(AsyncJsonWebsocketConsumer):
-    ...  # the rest of the class as before
+def base_lesson() -> int:
+    """The lesson whose end is lesson 14's start: the chat as it is before the fix."""
+    return max(number for number in checkpoints.lesson_numbers() if number < LESSON)
 
-    async def dispatch(self, message):
-        # Channels runs each handler after a trip to the one thread that owns the
-        # database connection (to close stale connections), and waits for it.
-        # chat_message never touches the database, yet runs once per member per
-        # message: 10,000 trips in the burst, each queued behind the INSERTs.
-        if message['type'] == 'chat_message':
-            await self.chat_message(message)
-        else:
-            await super().dispatch(message)
-""")
 
-ENCODE_ONCE = Change("chat/consumers.py", """\
-class RoomConsumer(AsyncJsonWebsocketConsumer):
-    ...  # the rest of the class as before
+def steps() -> dict[str, tuple[Change, ...]]:
+    """Name in the table → the file cells of that step (one cell each), read from lesson 14's notebook."""
+    cells = checkpoints.file_cells(LESSON)
+    if len(cells) != len(STEP_NAMES):
+        raise CourseError(f"Lesson {LESSON} has {len(cells)} file cells; the bench expects one per step: "
+                          f"{', '.join(STEP_NAMES)}.")
+    return {name: (Change(cell.path, cell.content, cell.mode),) for name, cell in zip(STEP_NAMES, cells, strict=True)}
 
-    async def receive_json(self, content, **kwargs):
-        error = message_error(content)
-        if error:
-            await self.send_json({'error': error})
-            return
-        user = self.user_name()
-        await Message.objects.acreate(room=self.room_name, user=user, text=content['message'])
-        # The frame every member gets, encoded once here rather than once per member.
-        frame = json.dumps({'message': content['message'], 'user': user})
-        await self.channel_layer.group_send(
-            self.room_group_name,
-            {'type': 'chat_message', 'message': content['message'], 'user': user, 'frame': frame},
-        )
 
-    async def chat_message(self, event):
-        # The worker and the announce command send no frame: encode theirs here.
-        frame = event.get('frame') or json.dumps({'message': event['message'], 'user': event['user']})
-        await self.send(text_data=frame)
-""")
-
-PUBSUB = Change("mysite/settings.py", """\
-# Redis pub/sub: a group_send is one PUBLISH, and each process that has members
-# of the group receives it once and hands it to them. No capacity to overflow,
-# no sorted sets, no Lua. Also no queue: a message sent while nobody listens
-# (a worker that is not running) is gone, and nothing expires because nothing waits.
-CHANNEL_LAYERS = {
-    'default': {
-        'BACKEND': 'channels_redis.pubsub.RedisPubSubChannelLayer',
-        'CONFIG': {
-            'hosts': [REDIS_URL],
-        },
-    },
-}
-""")
-
-# name in the table → the file cells of that step
-STEPS: dict[str, tuple[Change, ...]] = {
-    "capacity 1000": (CAPACITY,),
-    "pub/sub layer": (PUBSUB,),
-    "no DB trip per delivery": (NO_DATABASE_TRIP_PER_DELIVERY,),
-    "SQLite WAL, one connection": (FAST_WRITES,),
-    "encode once": (ENCODE_ONCE,),
-}
-FIXED: tuple[Change, ...] = tuple(change for step in STEPS.values() for change in step)
+def fixed() -> tuple[Change, ...]:
+    """Every step of the fix, in order: the chat at the end of lesson 14."""
+    return tuple(change for step in steps().values() for change in step)
 
 
 def standard_configurations() -> list[Configuration]:
-    """The bare server, the lesson-12 chat, each step of the fix, then the fixed chat on more processes and uvicorn."""
-    configurations = [Configuration("bare websockets", server="bare"), Configuration("lesson 12 as it is")]
+    """The bare server, the chat before lesson 14, each step of the fix, then the fixed chat on more processes."""
+    base = base_lesson()
+    configurations = [Configuration("bare websockets", server="bare"),
+                      Configuration(f"lesson {base} as it is", lesson=base)]
     changes: tuple[Change, ...] = ()
-    for name, step in STEPS.items():
+    for name, step in steps().items():
         changes += step
-        configurations.append(Configuration(f"+ {name}", changes=changes))
+        configurations.append(Configuration(f"+ {name}", lesson=base, changes=changes))
+    done = fixed()
     configurations += [
-        Configuration("fixed, 2 daphne processes", processes=2, changes=FIXED),
-        Configuration("fixed, uvicorn", server="uvicorn", changes=FIXED),
-        Configuration("fixed, 2 uvicorn processes", server="uvicorn", processes=2, changes=FIXED),
-        Configuration("fixed, 4 uvicorn processes", server="uvicorn", processes=4, changes=FIXED),
+        Configuration("fixed, 2 daphne processes", processes=2, lesson=base, changes=done),
+        Configuration("fixed, uvicorn", server="uvicorn", lesson=base, changes=done),
+        Configuration("fixed, 2 uvicorn processes", server="uvicorn", processes=2, lesson=base, changes=done),
+        Configuration("fixed, 4 uvicorn processes", server="uvicorn", processes=4, lesson=base, changes=done),
     ]
     return configurations
 
@@ -396,13 +320,47 @@ def table(measurements: Sequence[Measurement]) -> str:
     return "\n".join(lines)
 
 
-def plot(measurements: Sequence[Measurement], path: Path, title: str = "") -> Path:
-    """Throughput and latency of each configuration, side by side, saved to ``path`` (PNG, SVG, PDF: by suffix)."""
+def measured(name: str, result: burst.BurstResult, bare: burst.BurstResult, server: str = "daphne") -> Measurement:
+    """One burst through a chat and the bare server's burst of the same size beside it, as a table row's data."""
+    return Measurement(Configuration(name, server=server), [result], [bare.rate])
+
+
+def _pyplot():
+    """matplotlib's pyplot, drawing off screen, without its one-time "building the font cache" warning on stderr."""
+    import logging
+
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot
+    fonts = logging.getLogger("matplotlib.font_manager")
+    level = fonts.level
+    fonts.setLevel(logging.ERROR)
+    try:
+        from matplotlib import pyplot
+    finally:
+        fonts.setLevel(level)
+    return pyplot
+
+
+def plot(measurements: Sequence[Measurement], path: Path, title: str = "") -> Path:
+    """Throughput and latency of each configuration, side by side, saved to ``path`` (PNG, SVG, PDF: by suffix)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_drawing(measurements, title, path.suffix.lstrip(".") or "png"))
+    return path
+
+
+def png(measurements: Sequence[Measurement], title: str = "") -> bytes:
+    """The same figure as :func:`plot`, as PNG bytes (a notebook shows it with ``IPython.display.Image``)."""
+    return _drawing(measurements, title, "png")
+
+
+def _drawing(measurements: Sequence[Measurement], title: str, fmt: str) -> bytes:
+    import io
+
     from matplotlib.ticker import StrMethodFormatter
+
+    pyplot = _pyplot()
 
     names = [each.configuration.name for each in measurements]
     positions = list(range(len(names)))
@@ -434,11 +392,10 @@ def plot(measurements: Sequence[Measurement], path: Path, title: str = "") -> Pa
     if title:
         figure.suptitle(title)
     figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=110)
     pyplot.close(figure)
-    return path
+    return buffer.getvalue()
 
 
 def run(

@@ -95,7 +95,7 @@ def test_the_plot_is_saved(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-# --- the steps of the fix, as file cells on the lesson-12 project ----------------------------------------------
+# --- the steps of the fix: lesson 14's file cells, on the project at the start of lesson 14 ---------------------
 
 
 def methods(source: str, name: str = "RoomConsumer") -> set[str]:
@@ -121,20 +121,32 @@ class WithoutTheFrame(ast.NodeTransformer):
         return node
 
 
-def test_encode_once_changes_nothing_else_in_lesson_12s_receive_json():
-    """When lesson 12's receive_json changes, the step's copy of it must change the same way."""
-    before = checkpoints.state_at_end(12)["chat/consumers.py"]
-    after = Configuration("fixed", changes=bench.FIXED).files()["chat/consumers.py"]
+def test_the_steps_are_lesson_14s_file_cells_in_order():
+    cells = checkpoints.file_cells(bench.LESSON)
+    changes = [change for step in bench.steps().values() for change in step]
+    assert [(c.path, c.content, c.mode) for c in changes] == [(c.path, c.content, c.mode) for c in cells]
+    assert list(bench.steps()) == list(bench.STEP_NAMES)
+    assert bench.base_lesson() == bench.LESSON - 1 or bench.base_lesson() == 12  # lesson 13 may be absent
+    assert checkpoints.state_at_end(bench.base_lesson()) == checkpoints.state_at_start(bench.LESSON)
+
+
+def test_encode_once_changes_nothing_else_in_the_chats_receive_json():
+    """When an earlier lesson's receive_json changes, lesson 14's copy of it must change the same way."""
+    base = bench.base_lesson()
+    before = checkpoints.state_at_end(base)["chat/consumers.py"]
+    after = Configuration("fixed", lesson=base, changes=bench.fixed()).files()["chat/consumers.py"]
     original, encoded_once = method(before, "receive_json"), WithoutTheFrame().visit(method(after, "receive_json"))
     assert ast.dump(encoded_once) == ast.dump(original)
+    assert after == checkpoints.state_at_start(bench.LESSON + 1)["chat/consumers.py"]  # the chat at the end of 14
 
 
-def test_each_step_changes_the_lesson_12_project_and_leaves_valid_python():
-    before = checkpoints.state_at_end(12)
+def test_each_step_changes_the_project_and_leaves_valid_python():
+    base = bench.base_lesson()
+    before = checkpoints.state_at_end(base)
     changes: tuple = ()
-    for name, step in bench.STEPS.items():
+    for name, step in bench.steps().items():
         changes += step
-        files = Configuration(name, changes=changes).files()
+        files = Configuration(name, lesson=base, changes=changes).files()
         for change in step:
             assert files[change.path] != before[change.path], f"{name} changes nothing in {change.path}"
             ast.parse(files[change.path])
@@ -142,6 +154,7 @@ def test_each_step_changes_the_lesson_12_project_and_leaves_valid_python():
     assert methods(files["chat/consumers.py"]) == methods(before["chat/consumers.py"]) | {"dispatch"}
     settings = files["mysite/settings.py"]
     assert "channels_redis.pubsub.RedisPubSubChannelLayer" in settings and "journal_mode=WAL" in settings
+    assert "'jobs': {" in settings  # the worker's jobs stay on a queued layer
     assert settings.count("CHANNEL_LAYERS = {") == 1 and settings.count("DATABASES = {") == 1
 
 
