@@ -10,22 +10,13 @@ and the room page `/chat/<room>/` must agree: 200 for the rooms the socket accep
 """
 
 import asyncio
-import contextlib
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
 import websockets
-
-from coursekit import lessons, paths, processes
 
 # How a room name travels in the URL: percent-encoded UTF-8, except where a case sends escapes itself.
 ROOMS = {
@@ -48,36 +39,6 @@ ROOMS = {
     "%25 (a percent sign)": "100%25",
 }
 VALID = re.compile(r"[A-Za-z0-9_]{1,80}")  # chat/rooms.py: ASCII letters, digits and _, at most 80
-
-
-@pytest.fixture(scope="module")
-def served():
-    """`python -m coursekit serve N` for the latest lesson, on a free port; yields the port."""
-    port = processes.free_port()
-    lesson = lessons.available()[-1].number
-    with tempfile.TemporaryDirectory() as state:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "coursekit", "serve", str(lesson), "--port", str(port)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=paths.REPO,
-            env={**os.environ, "COURSE_STATE_DIR": state},
-        )
-        try:
-            said = []
-            for line in server.stdout:
-                said.append(line)
-                if line.startswith("WebSocket: ws://"):
-                    break
-            else:
-                pytest.fail("coursekit serve stopped before it was ready:\n" + "".join(said))
-            yield port
-        finally:
-            server.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(10)
-            if server.poll() is None:
-                server.kill()
-                server.wait()
-            server.stdout.close()
 
 
 async def try_socket(port: int, segment: str) -> str:
