@@ -137,6 +137,12 @@ def cmd_bench(args) -> int:
     return bench.main(args.clients, args.messages, args.rounds, args.plot)
 
 
+def cmd_deploy(args) -> int:
+    from . import deploy  # the production stack: supervisord, Caddy, production settings
+
+    return deploy.main(args.port, args.lesson, args.processes)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m coursekit", description="Django Channels, live: the course's tools.")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -162,6 +168,11 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=1, help="bursts per configuration; the table shows the median")
     bench.add_argument("--plot", metavar="FILE", default=None, help="save a figure of throughput and latency")
     bench.set_defaults(run=cmd_bench)
+    deploy = commands.add_parser("deploy", help="the production stack: Caddy, supervisord, daphne and the worker")
+    deploy.add_argument("--port", type=int, default=None, help="the port Caddy listens on (default: a free one)")
+    deploy.add_argument("--lesson", default=None, help="the project at the end of lesson N (default: the latest)")
+    deploy.add_argument("--processes", type=int, default=2, help="daphne processes behind Caddy (default 2)")
+    deploy.set_defaults(run=cmd_deploy)
     return main
 
 
