@@ -204,10 +204,13 @@ def caddyfile(*, port: int, upstreams: Sequence[int], static_root: Path, logs: P
 # Caddyfile for the course's deploy stack (python -m coursekit deploy writes it).
 # Run it: caddy run --config Caddyfile --adapter caddyfile
 {{
-	admin off            # no admin API: the stack is stopped with a signal
-	auto_https off       # plain HTTP on loopback; on a real host name Caddy gets a certificate itself
+	# No admin API: the stack is stopped with a signal.
+	admin off
+	# Plain HTTP on loopback; for a real host name Caddy gets a certificate itself.
+	auto_https off
 	persist_config off
-	grace_period 2s      # on SIGTERM, in-flight requests get 2 s to finish
+	# On SIGTERM, requests in flight get 2 s to finish.
+	grace_period 2s
 }}
 
 http://:{port} {{
@@ -225,13 +228,17 @@ http://:{port} {{
 	# Everything else, HTTP and WebSockets alike (Caddy passes the Upgrade through).
 	handle {{
 		reverse_proxy {servers} {{
-			lb_policy least_conn     # a new client goes to the process with the fewest connections
-			lb_try_duration 2s       # a process that refuses: try another one for up to 2 s
+			# A new client goes to the process with the fewest connections.
+			lb_policy least_conn
+			# A process that refuses the connection: try another one for up to 2 s.
+			lb_try_duration 2s
+			# Active health checks: a process that fails one gets no new clients until it passes again.
 			health_uri {HEALTH_PATH}
 			health_interval 1s
 			health_timeout 1s
 			health_status 200
-			stream_close_delay 0     # on a config reload or stop, close WebSockets at once
+			# On a reload or stop, close the WebSockets at once (the chat page reconnects).
+			stream_close_delay 0
 		}}
 	}}
 }}
