@@ -110,12 +110,15 @@ def start_project() -> Files:
 
 
 def read_tree(root: Path) -> Files:
-    """The project's source files under ``root`` (no databases, caches or logs)."""
+    """The project's source files under ``root`` (no databases, caches, logs or other binary files)."""
     files = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
         if path.is_file() and is_source(relative):
-            files[relative] = path.read_text()
+            try:
+                files[relative] = path.read_text()
+            except UnicodeDecodeError:
+                continue  # not text (an image a learner added, say): the course leaves it alone
     return files
 
 
@@ -123,7 +126,8 @@ def is_source(relative: str) -> bool:
     parts = relative.split("/")
     if any(part == "__pycache__" or part.startswith(".") for part in parts):
         return False
-    return not relative.endswith((".pyc", ".sqlite3", ".log", ".sqlite3-journal"))
+    # SQLite keeps a journal, or in WAL mode (lesson 14) a -wal and a -shm file, beside the database.
+    return not relative.endswith((".pyc", ".log", ".sqlite3", ".sqlite3-journal", ".sqlite3-wal", ".sqlite3-shm"))
 
 
 def state_at_start(lesson: int) -> Files:

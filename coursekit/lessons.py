@@ -111,7 +111,8 @@ def bring_up(lesson: LessonInfo, root: Path, *, at_end: bool = False) -> project
     if at_end or lesson.needs_database:
         # A fresh database, as the lesson expects (no chat history left by another lesson).
         # The last one is kept, once, in the state folder: it holds demo data, not the learner's code.
-        project.set_aside(root / "db.sqlite3", paths.state_dir() / "previous-db.sqlite3")
+        for suffix in ("", "-journal", "-wal", "-shm"):  # the database and what SQLite keeps beside it
+            project.set_aside(root / f"db.sqlite3{suffix}", paths.state_dir() / f"previous-db.sqlite3{suffix}")
         migrate(root)
     return move
 

@@ -230,3 +230,10 @@ def test_no_coursekit_module_imports_one_that_imports_it_back():
 
 def test_coursekit_is_split_by_job_not_by_lesson():
     assert sorted(path.name for path in (paths.REPO / "coursekit").glob("lesson_*.py")) == []
+
+
+def test_a_binary_file_in_the_project_is_left_alone(tmp_path):
+    (tmp_path / "chat").mkdir()
+    (tmp_path / "chat" / "views.py").write_text("X = 1\n")
+    (tmp_path / "chat" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    assert checkpoints.read_tree(tmp_path) == {"chat/views.py": "X = 1\n"}

@@ -151,6 +151,8 @@ def test_a_lesson_that_needs_the_database_starts_with_a_fresh_one(project_root):
     """Lesson 12 run after lesson 11 must not find lesson 11's messages as history."""
     lessons.bring_up(lessons.info(11), project_root)
     (project_root / "db.sqlite3").write_bytes(b"lesson 11's messages")
+    (project_root / "db.sqlite3-wal").write_bytes(b"\xff\xfe in WAL mode (lesson 14), not text")
     lessons.bring_up(lessons.info(12), project_root)
+    assert not (project_root / "db.sqlite3-wal").exists()
     assert (project_root / "db.sqlite3").read_bytes() != b"lesson 11's messages"
     assert (paths.state_dir() / "previous-db.sqlite3").read_bytes() == b"lesson 11's messages"
