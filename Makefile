@@ -13,7 +13,7 @@ course: $(STAMP)  ## open JupyterLab on the first lesson (PORT=NNNN picks the po
 	@$(PY) -m coursekit lab --port $(PORT)
 
 test: $(STAMP)  ## run every check: coursekit, notebooks under nbval, exercises, browser
-	@$(PY) -m pytest -n 3 --dist loadfile
+	@$(PY) -m pytest -n 2 --dist loadfile
 
 reset: $(STAMP)  ## bring course_project/ to the start of LESSON (default 0)
 	@$(PY) -m coursekit reset $(LESSON)
