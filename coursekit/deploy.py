@@ -12,8 +12,8 @@ command, even after a ``kill -9``:
   health-checked at ``/healthz``.
 
 The project served is a copy, in a folder of its own (``.course/deploy/port-P/``),
-of the course project at the end of a lesson, with the production files of
-:mod:`production` added and ``collectstatic`` run. The configuration files and
+of the course project at the end of a lesson (the production files are lesson 15's file
+cells; see :mod:`production`), with ``collectstatic`` run. The configuration files and
 the logs are in the same folder, for a learner to read (lesson 15) and to look
 into when something misbehaves (lesson 16).
 
@@ -86,12 +86,24 @@ def worker_layer(root: Path) -> str | None:
     return "jobs" if "'jobs'" in settings or '"jobs"' in settings else None
 
 
+def production_files() -> dict[str, str]:
+    """The production settings and URLs as lesson 15's file cells write them (the project at its end)."""
+    lessons.info(production.PRODUCTION_LESSON)  # a clear CourseError when that lesson is not there
+    files = checkpoints.state_at_end(production.PRODUCTION_LESSON)
+    return {relative: files[relative] for relative in production.PROJECT_FILES}
+
+
 def prepare(lesson: lessons.LessonInfo, folder: Path) -> Path:
-    """The project at the end of ``lesson`` in ``folder/project``, migrated, with the production files written."""
+    """The project at the end of ``lesson`` in ``folder/project``, migrated, with the production files in it.
+
+    From lesson 15 on, its own file cells wrote them; an earlier lesson's chat
+    gets lesson 15's, so there is no second copy to drift.
+    """
     root = folder / "project"
     lessons.bring_up(lesson, root, at_end=True)
-    for relative, text in production.PROJECT_FILES.items():
-        (root / relative).write_text(text)
+    if lesson.number < production.PRODUCTION_LESSON:
+        for relative, text in production_files().items():
+            (root / relative).write_text(text)
     return root
 
 

@@ -1,14 +1,18 @@
-"""The production files of the deploy stack: what ``coursekit deploy`` writes, in one place.
+"""The production files of the deploy stack: what ``coursekit deploy`` runs, in one place.
 
-Each function returns the text of one file, and nothing here starts anything
-(that is :mod:`deploy`'s job), so lesson 15 can show each file as it is and
-turn it into a file cell:
+The project's two production files are lesson 15's file cells, and only there
+(:data:`PROJECT_FILES`, taken from the project at the end of
+:data:`PRODUCTION_LESSON`):
 
-- :data:`SETTINGS_PRODUCTION` → ``mysite/settings_production.py``: DEBUG off,
-  the secret key, the allowed hosts and Redis from the environment, static files
-  collected into ``STATIC_ROOT``;
-- :data:`URLS_PRODUCTION` → ``mysite/urls_production.py``: the site's URLs plus
-  ``/healthz``, the page the proxy's health checks ask for;
+- ``mysite/settings_production.py``: DEBUG off, the secret key, the allowed
+  hosts and Redis from the environment, static files collected into ``STATIC_ROOT``;
+- ``mysite/urls_production.py``: the site's URLs plus ``/healthz``, the page
+  the proxy's health checks ask for.
+
+Each function below returns the text of one configuration file, and nothing
+here starts anything (that is :mod:`deploy`'s job), so lesson 15 can show each
+file as it is:
+
 - :func:`supervisord_conf`: several daphne processes, one port each, and the
   lesson-12 worker, under supervisord;
 - :func:`caddyfile`: Caddy on the public port, static files from ``STATIC_ROOT``,
@@ -34,79 +38,12 @@ PRODUCTION_SETTINGS_MODULE = "mysite.settings_production"
 HEALTH_PATH = "/healthz"
 WORKER_CHANNEL = "chat-stats"
 
-# --- Django: the files written into the served copy of the project --------------------------------------
+# --- Django: the files lesson 15's file cells write into the project ----------------------------------------
 
-SETTINGS_PRODUCTION = '''\
-"""Production settings: run with DJANGO_SETTINGS_MODULE=mysite.settings_production.
-
-Everything secret or machine-specific comes from the environment, so this file
-can be committed: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated) and
-REDIS_URL must be set, or the server refuses to start and says which is missing.
-"""
-import os
-
-from django.core.exceptions import ImproperlyConfigured
-
-from .settings import *  # noqa: F401,F403  (the development settings, then what production changes)
-from .settings import BASE_DIR
-
-
-def from_environment(name):
-    try:
-        return os.environ[name]
-    except KeyError:
-        raise ImproperlyConfigured(f'Set the environment variable {name} for the production settings.') from None
-
-
-DEBUG = False
-
-SECRET_KEY = from_environment('DJANGO_SECRET_KEY')
-
-# The host names clients use to reach the site: here the proxy's address. The
-# WebSocket Origin check (AllowedHostsOriginValidator) reads the same list, so
-# the chat page served through the proxy may open its socket, a foreign page may not.
-ALLOWED_HOSTS = [host.strip() for host in from_environment('DJANGO_ALLOWED_HOSTS').split(',') if host.strip()]
-
-# settings.py built CHANNEL_LAYERS from REDIS_URL; in production it must be given.
-REDIS_URL = from_environment('REDIS_URL')
-
-# `manage.py collectstatic` copies every app's static files here; the proxy serves them.
-STATIC_ROOT = BASE_DIR / 'staticfiles'
-
-ROOT_URLCONF = 'mysite.urls_production'
-
-# Errors go to the server's log (stderr), which supervisord keeps.
-LOGGING = {
-    'version': 1,
-    'disable_existing_loggers': False,
-    'handlers': {'console': {'class': 'logging.StreamHandler'}},
-    'root': {'handlers': ['console'], 'level': 'WARNING'},
-}
-'''
-
-URLS_PRODUCTION = '''\
-"""The site's URLs, plus /healthz: what the proxy's health checks ask each daphne process."""
-from django.http import HttpResponse
-from django.urls import path
-
-from .urls import urlpatterns as site_urlpatterns
-
-
-def healthz(request):
-    # Answered by Django inside this daphne process: it is up, its settings load, it serves HTTP.
-    return HttpResponse('ok\\n', content_type='text/plain')
-
-
-urlpatterns = [
-    path('healthz', healthz),
-    *site_urlpatterns,
-]
-'''
-
-PROJECT_FILES = {
-    "mysite/settings_production.py": SETTINGS_PRODUCTION,
-    "mysite/urls_production.py": URLS_PRODUCTION,
-}
+# Their text lives once, in notebooks/15_deployment.ipynb (single source of truth);
+# deploy takes them from the project at the end of that lesson.
+PRODUCTION_LESSON = 15
+PROJECT_FILES = ("mysite/settings_production.py", "mysite/urls_production.py")
 
 # --- supervisord ------------------------------------------------------------------------------------------
 
