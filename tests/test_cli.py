@@ -38,7 +38,7 @@ def test_doctor_passes_on_this_machine(project_root):
 def test_unknown_lessons(project_root):
     assert "There is no lesson 42" in one_sentence(cli("reset", "42"))
     assert "'x' is not a lesson number" in one_sentence(cli("serve", "x"))
-    assert "not written yet" in one_sentence(cli("reset", "16"))
+    assert "There is no lesson 17; the lessons are 00–16." in one_sentence(cli("reset", "17"))
 
 
 def test_reset_moves_the_project(project_root):
