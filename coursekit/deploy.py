@@ -32,12 +32,10 @@ import signal
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoints, lessons, manage, paths, processes, production
+from . import checkpoints, client, lessons, manage, paths, processes, production
 from . import redis as redis_server
 from .daphne import program as daphne_program
 from .daphne import project_environment
@@ -126,10 +124,7 @@ def collectstatic(root: Path, env: dict[str, str]) -> None:
 def http_status(url: str, timeout: float = 1.0) -> int | None:
     """The HTTP status ``url`` answers with, or None when nothing answers."""
     try:
-        with urllib.request.urlopen(urllib.request.Request(url), timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        return client.fetch(url, timeout).status
     except (OSError, ValueError):
         return None
 
