@@ -8,14 +8,19 @@ that says what to do, and a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import signal
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from . import checkpoints, doctor, exercises, lessons, paths, processes, project, redis
+import zmq
+
+from . import checkpoints, doctor, exercises, lessons, paths, processes, project, redis, workspace
 from .daphne import DaphneServer
 from .errors import CourseError
 
@@ -30,28 +35,99 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def cmd_lab(args) -> int:
-    if not processes.port_is_free(args.port):
-        raise CourseError(f"Port {args.port} is in use; pick another one with `make course PORT=8890`.")
-    project.ensure_exists()
-    # The course's own kernel (this environment's python3) wins over any a user installed.
-    os.environ["JUPYTER_DATA_DIR"] = os.path.join(sys.prefix, "share", "jupyter")
+# JupyterLab's settings that the course fixes (see jupyterlab_server's overrides.json): no
+# "get notified about official Jupyter news?" question, no update check, on a learner's first start.
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+FIRST_LESSON = "workspace/notebooks/00_welcome.ipynb"
+
+
+def lab_command(port: int, state) -> list[str]:
+    """The JupyterLab command line: the checkout as its root, the learner's copy of lesson 00 first."""
+    settings = state / "jupyterlab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=2) + "\n")
     command = [
         sys.executable, "-m", "jupyterlab",
-        "--ip=127.0.0.1", f"--port={args.port}", "--ServerApp.port_retries=0",
+        "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={paths.REPO}",
-        # Open (and print the address of) the first lesson, not the bare file browser.
-        "--LabApp.default_url=/lab/tree/notebooks/00_welcome.ipynb",
+        f"--LabApp.default_url=/lab/tree/{FIRST_LESSON}",
+        f"--LabApp.app_settings_dir={settings}",
+        # The open tabs are remembered per course, so an old tab on a tracked notebook does not come back.
+        f"--LabApp.workspaces_dir={state / 'jupyterlab' / 'workspaces'}",
+        "--ServerApp.log_level=WARN", "--LabApp.log_level=WARN",
     ]
+    if zmq.has("curve"):
+        # Each kernel's ZeroMQ sockets get CurveZMQ keys: no "running over TCP without encryption".
+        command.append("--KernelManager.transport_encryption=auto")
+    else:
+        command.append("--KernelManager.transport=ipc")  # Unix sockets, which the warning does not concern
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI machines often run as root
     if not has_display():
         command.append("--no-browser")
-        print("No display found: open the http://127.0.0.1 URL printed below (with its token) in your browser.")
-    sys.stdout.flush()
-    os.chdir(paths.REPO)
-    os.execv(sys.executable, command)
-    return 0  # not reached
+    return command
+
+
+def lab_answers(port: int, token: str) -> bool:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
+                                     headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def cmd_lab(args) -> int:
+    if not processes.port_is_free(args.port):
+        raise CourseError(f"Port {args.port} is in use; pick another one with `make course PORT=8890`.")
+    project.ensure_exists()
+    copied = workspace.ensure()
+    state = paths.state_dir()
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    # The course's own kernel (this environment's python3) wins over any a user installed.
+    env = {**os.environ, "JUPYTER_DATA_DIR": os.path.join(sys.prefix, "share", "jupyter"), "JUPYTER_TOKEN": token}
+    log_path = paths.logs_dir() / "lab.log"
+    stop_requested = []
+
+    def on_signal(signum, frame):
+        stop_requested.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    lab = None
+    try:
+        if copied:
+            print(f"Copied {len(copied)} lessons and exercises into workspace/: your copies, "
+                  "which the course never overwrites.")
+        lab = processes.start("JupyterLab", lab_command(args.port, state), log_path, cwd=paths.REPO, env=env,
+                              port=args.port)
+        lab.wait_ready(lambda: lab_answers(args.port, token), timeout=90)
+        url = f"http://127.0.0.1:{args.port}/lab/tree/{FIRST_LESSON}?token={token}"
+        print(f"JupyterLab is running; its log is {workspace.shown(log_path)}. Press Ctrl-C to stop it.")
+        print("Open this address in your browser:" if not has_display()
+              else "Your browser opens lesson 00; if it does not, open this address:")
+        print(url, flush=True)
+        while lab.alive():
+            time.sleep(0.2)
+        if lab.popen.returncode == 0:
+            print("JupyterLab was shut down.")
+            return 0
+        raise CourseError(f"JupyterLab stopped unexpectedly. The end of its log:\n{lab.log.tail()}")
+    except KeyboardInterrupt:
+        print("Stopping JupyterLab.")
+        return 0
+    finally:
+        if lab is not None:
+            lab.stop(timeout=10)
+
+
+def cmd_restore(args) -> int:
+    print(workspace.restore(args.name))
+    return 0
 
 
 def cmd_reset(args) -> int:
@@ -109,6 +185,8 @@ def run_all(chosen: list[exercises.Exercise], solutions: bool = False) -> Iterat
 
 def cmd_check(args) -> int:
     chosen = [exercises.find(args.name)] if args.name else exercises.all_exercises()
+    if not args.solutions:
+        workspace.ensure("exercises")  # the learner's copies, made on first use
     all_ok = True
     for exercise, outcome in zip(chosen, run_all(chosen, args.solutions), strict=True):
         all_ok &= outcome.ok
@@ -119,6 +197,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_progress(args) -> int:
+    workspace.ensure("exercises")
     outcomes = {o.exercise.lesson: o for o in run_all(exercises.all_exercises())}
     done = 0
     for info in lessons.available():
@@ -147,7 +226,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m coursekit", description="Django Channels, live: the course's tools.")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("doctor", help="check this machine for the course").set_defaults(run=cmd_doctor)
-    lab = commands.add_parser("lab", help="open JupyterLab on the first lesson")
+    lab = commands.add_parser("lab", help="open JupyterLab on your copy of the first lesson")
     lab.add_argument("--port", type=int, default=8888)
     lab.set_defaults(run=cmd_lab)
     reset = commands.add_parser("reset", help="bring course_project/ to the start of lesson N (default 0)")
@@ -157,11 +236,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("lesson", nargs="?", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(run=cmd_serve)
-    check = commands.add_parser("check", help="check your exercises (or one, by name)")
+    check = commands.add_parser("check", help="check your exercises in workspace/exercises/ (or one, by name)")
     check.add_argument("name", nargs="?")
     check.add_argument("--solutions", action="store_true", help="check the reference solutions instead")
     check.set_defaults(run=cmd_check)
     commands.add_parser("progress", help="which exercises you have done").set_defaults(run=cmd_progress)
+    restore = commands.add_parser(
+        "restore", help="the course's copy of lesson N or exercise NAME again (yours is kept)")
+    restore.add_argument("name", help="a lesson number (04) or an exercise name (04_echo)")
+    restore.set_defaults(run=cmd_restore)
     bench = commands.add_parser("bench", help="one burst through a bare websockets server and each chat configuration")
     bench.add_argument("--clients", type=int, default=50, help="clients in the room (default 50)")
     bench.add_argument("--messages", type=int, default=200, help="messages sent round-robin among them (default 200)")

@@ -1,7 +1,8 @@
 """The exercises: which exist, and the short report a check prints.
 
 ``check("04_echo")`` runs the checks of ``coursekit/checks/ex04_echo.py``
-against ``exercises/04_echo.py`` in a separate process (see :mod:`check_runner`)
+against the learner's copy, ``workspace/exercises/04_echo.py`` (made from the
+course's ``exercises/04_echo.py`` the first time; see :mod:`workspace`), in a separate process (see :mod:`check_runner`)
 and prints one line per check (✓ or ✗, with a hint for what fails), never a
 traceback. When the file cannot even be imported (a syntax error, an exception
 or an exit at its top level, a loop that never ends), the report says so once,
@@ -14,7 +15,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check_runner, checking, paths
+from . import check_runner, checking, paths, workspace
 from .errors import CourseError
 
 
@@ -113,25 +114,30 @@ def checks_of(exercise: Exercise) -> list[checking.Check]:
 
 
 def run(exercise: Exercise, solutions: bool = False) -> Outcome:
-    file = exercise.file(solutions)
+    file = paths.SOLUTIONS / f"{exercise.name}.py" if solutions else workspace.ensure_exercise(exercise.name)
     if not file.exists():
-        raise CourseError(f"{file} is missing; `git checkout -- {file.relative_to(paths.REPO)}` brings it back.")
+        raise CourseError(f"{file} is missing; put the exercise's file back there, or unset COURSE_EXERCISES_DIR.")
     plan = checks_of(exercise)
     found = check_runner.run(exercise.name, file, plan)
     return Outcome(exercise, found.results, total=len(plan), problem=found.problem)
 
 
-def display_path(exercise: Exercise, solutions: bool) -> str:
+def display_path(exercise: Exercise, solutions: bool, from_workspace: bool = False) -> str:
+    """The exercise's file as the learner finds it: from the checkout (a terminal, JupyterLab's file
+    browser) or, with ``from_workspace``, as a lesson names it (``exercises/04_echo.py``, the folder
+    its link ``../exercises/04_echo.py`` opens from ``workspace/notebooks/``)."""
     file = exercise.file(solutions)
-    try:
-        return str(file.relative_to(paths.REPO))
-    except ValueError:
-        return f"{'solutions' if solutions else 'exercises'}/{file.name}"
+    for base in ([paths.WORKSPACE] if from_workspace else []) + [paths.REPO]:
+        try:
+            return str(file.relative_to(base))
+        except ValueError:
+            pass
+    return f"{'solutions' if solutions else 'exercises'}/{file.name}"
 
 
 def check(name: str, solutions: bool = False) -> bool:
-    """Run one exercise's checks and print its report; True when all pass."""
+    """Run one exercise's checks and print its report; True when all pass (a lesson's check cell)."""
     exercise = find(name)
     outcome = run(exercise, solutions)
-    print(outcome.report(display_path(exercise, solutions)))
+    print(outcome.report(display_path(exercise, solutions, from_workspace=True)))
     return outcome.ok

@@ -3,6 +3,10 @@
 Everything is relative to the checkout, except the live project and the state
 folder, which the environment can move (``make test`` runs every notebook
 against its own temporary copy so the checkout stays clean).
+
+``notebooks/`` and ``exercises/`` are the course's own, tracked files. The
+learner works on copies of them under ``workspace/`` (git-ignored, made by
+:mod:`coursekit.workspace`), so a ``git pull`` never meets their work.
 """
 
 import os
@@ -12,6 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 EXERCISES = REPO / "exercises"
 SOLUTIONS = REPO / "solutions"
+WORKSPACE = REPO / "workspace"
 
 
 def project_dir() -> Path:
@@ -27,8 +32,13 @@ def state_dir() -> Path:
 
 
 def exercises_dir() -> Path:
-    """The learner's exercise files: ``$COURSE_EXERCISES_DIR`` or ``exercises/``."""
-    return Path(os.environ.get("COURSE_EXERCISES_DIR") or EXERCISES).resolve()
+    """The learner's exercise files: ``$COURSE_EXERCISES_DIR`` or ``workspace/exercises/``."""
+    return Path(os.environ.get("COURSE_EXERCISES_DIR") or WORKSPACE / "exercises").resolve()
+
+
+def exercises_overridden() -> bool:
+    """True when ``$COURSE_EXERCISES_DIR`` names the exercise files (a test, a teacher's folder)."""
+    return bool(os.environ.get("COURSE_EXERCISES_DIR"))
 
 
 def logs_dir() -> Path:
