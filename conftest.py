@@ -26,16 +26,18 @@ def pytest_unconfigure(config):
 
 
 # COURSE.md's budget: one lesson under nbval in under 30 s. The time of every
-# notebook's cells is summed (on the xdist controller, which sees every report)
-# and a lesson over budget fails the run.
+# notebook's cells is summed (on the xdist controller, which sees every report),
+# per run with --lesson-runs, and a lesson over budget fails the run.
 LESSON_BUDGET_SECONDS = 30.0
 _lesson_seconds: dict[str, float] = {}
 
 
 def pytest_runtest_logreport(report):
-    path, _, _ = report.nodeid.partition("::")
+    path, _, cell = report.nodeid.partition("::")
     if path.endswith(".ipynb"):
-        _lesson_seconds[path] = _lesson_seconds.get(path, 0.0) + report.duration
+        run = cell.partition(" (")[2]
+        key = f"{path} ({run}" if run else path
+        _lesson_seconds[key] = _lesson_seconds.get(key, 0.0) + report.duration
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -8,14 +8,32 @@ compares with the committed ones (strictly, with ``--nbval-sanitize-with``).
 One execution proves both: the outputs are right, and Run All reaches the end
 of the lesson. It collects the ``.ipynb`` files of a folder named ``notebooks``;
 the root ``conftest.py`` loads it.
+
+``--lesson-runs 3`` (``make reliability``) runs every lesson three times on one
+project, as a learner does: once, again in the same kernel, and again after
+"Restart Kernel" (JupyterLab asks the kernel to shut down, then starts a new
+one); each run's outputs are compared with the same committed ones.
 """
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams
+
+RUN_NAMES = {1: "", 2: " (again, same kernel)", 3: " (after Restart Kernel)"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--lesson-runs", type=int, default=1, choices=sorted(RUN_NAMES),
+        help="run each lesson this many times: 2 adds a second Run All in the same kernel, "
+             "3 adds a third after a kernel restart",
+    )
 
 
 class RunAllNotebook(IPyNbFile):
@@ -23,6 +41,7 @@ class RunAllNotebook(IPyNbFile):
 
     client = None
     stopped: str | None = None
+    run = 1
 
     def setup(self):
         self.timed_out = False
@@ -43,10 +62,23 @@ class RunAllNotebook(IPyNbFile):
         self.client.start_new_kernel_client()
 
     def collect(self):
-        for item in super().collect():
-            yield RunAllCell.from_parent(
-                self, name=item.name, cell_num=item.cell_num, cell=item.cell, options=item.options
-            )
+        cells = list(super().collect())
+        for run in range(1, self.config.option.lesson_runs + 1):
+            for item in cells:
+                yield RunAllCell.from_parent(
+                    self, name=item.name + RUN_NAMES[run], cell_num=item.cell_num, cell=item.cell,
+                    options=item.options, run=run,
+                )
+
+    def start_run(self, run: int):
+        """Clear the outputs for another Run All; from the third run on, restart the kernel first."""
+        for index in self.index_of.values():
+            self.run_copy.cells[index].outputs = []
+        if run >= 3:
+            self.client.kc.stop_channels()
+            run_sync(self.client.km.restart_kernel)(now=False)  # JupyterLab's Restart Kernel: a shutdown request first
+            self.client.start_new_kernel_client()
+        self.run = run
 
     def teardown(self):
         if self.client is not None:
@@ -57,11 +89,17 @@ class RunAllNotebook(IPyNbFile):
 class RunAllCell(IPyNbCell):
     """One code cell, run by nbclient and compared by nbval."""
 
+    def __init__(self, *args, run: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run = run
+
     def setup(self):
         pass  # nbval marks the cells after a timeout as expected to fail; Run All simply stops
 
     def runtest(self):
         notebook = self.parent
+        if self.run != notebook.run:
+            notebook.start_run(self.run)
         if notebook.stopped is not None:
             self.raise_cell_error(f"Run All stopped before this cell: {notebook.stopped}")
         index = notebook.index_of[self.cell_num]
@@ -76,7 +114,9 @@ class RunAllCell(IPyNbCell):
             self.raise_cell_error("The cell raised and is not tagged raises-exception: Run All stops here",
                                   str(error))
         self.test_outputs = outputs = coalesce_streams(cell.outputs)
-        if self.options["check"] and not self.compare_outputs(outputs, coalesce_streams(self.cell.outputs)):
+        # coalesce_streams merges stream outputs in place: compare a copy, the committed cell is read again next run.
+        expected = coalesce_streams(copy.deepcopy(self.cell.outputs))
+        if self.options["check"] and not self.compare_outputs(outputs, expected):
             self.raise_cell_error("Cell outputs differ", "\n".join(self.comparison_traceback))
 
 
