@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths, pyedit
+from . import cache, paths, pyedit
 
 FILE_MAGIC = "%%project_file"
 UPDATE_MAGIC = "%%project_update"
@@ -96,7 +96,23 @@ def file_cells(lesson: int) -> tuple[FileCell, ...]:
 
 @functools.lru_cache(maxsize=1)
 def start_project() -> Files:
-    """The files ``django-admin startproject mysite`` writes, with a fixed secret key."""
+    """The files ``django-admin startproject mysite`` writes, with a fixed secret key.
+
+    They depend only on Django's version, so they are kept in the course's cache
+    (:mod:`coursekit.cache`) and ``startproject`` runs once per Django release.
+    """
+    import django
+
+    name = cache.key("startproject", django.__version__, PROJECT_PACKAGE, SECRET_KEY_LINE)
+    kept = cache.read_json("start-project", name)
+    if isinstance(kept, dict) and all(isinstance(text, str) for text in kept.values()):
+        return kept
+    files = run_startproject()
+    cache.write_json("start-project", name, files)
+    return files
+
+
+def run_startproject() -> Files:
     with tempfile.TemporaryDirectory() as scratch:
         subprocess.run(
             [sys.executable, "-m", "django", "startproject", PROJECT_PACKAGE, scratch],

@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoints, daphne, manage, ownership, paths, processes, project, tracebacks
+from . import cache, checkpoints, daphne, manage, ownership, paths, processes, project, tracebacks
 from . import redis as redis_server
 from .daphne import DEFAULT_APPLICATION, DaphneServer
 from .errors import CourseError
@@ -113,8 +113,27 @@ def bring_up(lesson: LessonInfo, root: Path, *, at_end: bool = False) -> project
         # The last one is kept, once, in the state folder: it holds demo data, not the learner's code.
         for suffix in ("", "-journal", "-wal", "-shm"):  # the database and what SQLite keeps beside it
             project.set_aside(root / f"db.sqlite3{suffix}", paths.state_dir() / f"previous-db.sqlite3{suffix}")
-        migrate(root)
+        migrate_fresh(root, files)
     return move
+
+
+def migrate_fresh(root: Path, files: checkpoints.Files) -> None:
+    """A freshly migrated database for the project ``files`` describe, at ``root``.
+
+    ``migrate`` on an empty database gives the same tables for the same project
+    files, so its result is kept in the course's cache and copied from there
+    the next time (Django's test runner keeps its databases for the same reason).
+    """
+    import django
+
+    name = cache.key("migrate", django.__version__, sorted(files.items()))
+    database = root / "db.sqlite3"
+    if cache.copy_out("migrated-db", name, ".sqlite3", database):
+        return
+    migrate(root)
+    settled = not any(database.with_name(database.name + extra).exists() for extra in ("-wal", "-journal"))
+    if database.is_file() and settled:  # a database SQLite has not finished writing is not copied
+        cache.copy_in("migrated-db", name, ".sqlite3", database)
 
 
 def migrate(root: Path, redis_url: str | None = None) -> None:
