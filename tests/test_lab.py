@@ -148,6 +148,14 @@ def test_lab_opens_the_learners_copy_quietly_and_prints_its_url_last(lab):
     assert terminal.startswith(f"Copied {copies} lessons and exercises into workspace/"), terminal
     assert git_status(clone) == ""
 
+    # Ctrl-C in the terminal: JupyterLab, its kernels and the watchdog all end, and the CLI exits cleanly.
+    children = [child.pid for child in psutil.Process(lab.cli.pid).children(recursive=True)]
+    assert len(children) >= 3  # the watchdog, JupyterLab and the kernel
+    lab.cli.send_signal(signal.SIGINT)
+    assert lab.cli.wait(20) == 0
+    assert lab.terminal().splitlines()[-1] == "Stopping JupyterLab."
+    assert wait_gone(children, 5.0) == []
+
 
 def test_sigkill_of_lab_leaves_nothing(lab):
     session = lab.api("/api/sessions", "POST", {"path": "workspace/notebooks/00_welcome.ipynb",
