@@ -159,7 +159,9 @@ def test_lesson_04_runs_to_its_end_with_restart_and_run_all(page, lab):
 
 
 def test_lesson_07_live_chat_in_the_notebook(page, lab):
-    page.goto(lab.url.replace("00_welcome.ipynb", "07_frontend_client.ipynb"))
+    # Opened from the file browser, which shows the learner's folder, workspace/notebooks/.
+    page.locator(".jp-DirListing-item", has_text="07_frontend_client.ipynb").dblclick()
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text="07_frontend_client.ipynb").wait_for()
     notebook = page.locator(".jp-NotebookPanel:visible")
     notebook.locator(".jp-Notebook").wait_for()
     notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
