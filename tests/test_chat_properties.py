@@ -17,8 +17,8 @@ and it is the first thing bob hears after the frame (which is how "bob hears not
 without waiting for a timeout).
 
 Hypothesis profiles: ``course-ci`` (derandomized, so CI runs the same examples every time) when
-CI is set, ``course-dev`` otherwise; both print the blob that reproduces a failure, and keep no
-example database (it would land in the checkout).
+CI is set, ``course-dev`` otherwise; both print the blob that reproduces a failure (the
+``@reproduce_failure`` line) and keep no example database; hypothesis's caches go to the state folder.
 """
 
 import asyncio
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.control import currently_in_test_context
 
 from coursekit import checkpoints, lessons, paths
@@ -38,6 +39,9 @@ from coursekit import checkpoints, lessons, paths
 import support
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Hypothesis keeps caches (Unicode tables, constants) in ./.hypothesis by default: the checkout. The
+# state folder is the test run's own (conftest.py gives each worker one and removes it afterwards).
+set_hypothesis_home_dir(paths.state_dir() / "hypothesis")
 settings.register_profile("course-ci", derandomize=True, print_blob=True, database=None, deadline=None)
 settings.register_profile("course-dev", print_blob=True, database=None, deadline=None)
 settings.load_profile("course-ci" if IN_CI else "course-dev")
