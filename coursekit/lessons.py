@@ -290,16 +290,17 @@ class Course:
 
         django.setup()
         # Settings load once per kernel. When setup ran again (a new Redis on a
-        # new port), point the loaded layer settings at the current server and
-        # drop the layers built for the old one.
-        url = os.environ.get("REDIS_URL")
-        layers = getattr(settings, "CHANNEL_LAYERS", {})
-        config = layers.get("default", {}).get("CONFIG", {})
-        if url and config.get("hosts") and config["hosts"] != [url]:
+        # new port), point every loaded layer that used the old server at the
+        # current one, and drop the layers built for the old one.
+        url, old = os.environ.get("REDIS_URL"), getattr(settings, "REDIS_URL", None)
+        if url and old and url != old:
             from channels.layers import channel_layers
 
+            for layer in getattr(settings, "CHANNEL_LAYERS", {}).values():
+                hosts = layer.get("CONFIG", {}).get("hosts")
+                if hosts:
+                    layer["CONFIG"]["hosts"] = [_moved_host(host, old, url) for host in hosts]
             settings.REDIS_URL = url
-            config["hosts"] = [url]
             channel_layers.backends.clear()
 
     def stop_servers(self) -> list[str]:
@@ -336,6 +337,7 @@ def setup(number: int, *, quiet: bool = False) -> Course:
     lesson = info(number)
     if _active is not None:
         _active.stop_servers()
+    _close_database_connections()
     root = paths.project_dir()
     move = bring_up(lesson, root)
     course = Course(lesson, root, claim=ownership.claim(root, lesson.number))
@@ -351,6 +353,32 @@ def setup(number: int, *, quiet: bool = False) -> Course:
         extra = f" and {', '.join(running)}" if running else ""
         print(f"{lesson.label} is ready: {state}{extra}.{move.backup_sentence()}")
     return course
+
+
+def _moved_host(host, old: str, new: str):
+    """A layer's ``hosts`` entry (a URL, or a dict with an ``address``) moved from the old Redis URL to the new."""
+    if host == old:
+        return new
+    if isinstance(host, dict) and host.get("address") == old:
+        return {**host, "address": new}
+    return host
+
+
+def _close_database_connections() -> None:
+    """Close the connections an earlier run of a lesson opened in this kernel.
+
+    Setup gives the lesson a fresh database file; a connection left open would
+    go on reading the old one, which setup has moved aside. The notebook's ORM
+    calls run in asgiref's one thread for synchronous code, so they are closed there.
+    """
+    if "django.db" not in sys.modules:
+        return
+    from asgiref.sync import SyncToAsync
+    from django.conf import settings
+    from django.db import connections
+
+    if settings.configured:
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
 
 
 def reset(number: int | str = 0) -> None:
