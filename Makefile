@@ -22,16 +22,25 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check $(PIP_IN
 OFFLINE     := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE))
 DEV_OFFLINE := $(if $(wildcard $(WHEELHOUSE)/.dev),$(OFFLINE),$(if $(OFFLINE),--find-links $(WHEELHOUSE)))
 
-.PHONY: course test reset doctor lint wheelhouse clean
+.PHONY: course test reliability reset restore doctor lint wheelhouse clean
 
 course: $(STAMP)  ## open JupyterLab on the first lesson (PORT=NNNN picks the port)
 	@$(PY) -m coursekit lab --port $(PORT)
 
+# Python keeps compiled modules (in git-ignored __pycache__/ folders) even where the environment says not to:
+# the suite starts hundreds of Python processes, and compiling coursekit and the project in each costs more than the
+# lessons' own work in some of them.
 test: $(DEV_STAMP)  ## run every check: coursekit, notebooks under nbval, exercises, browser
-	@$(PY) -m pytest -n 2 --dist loadfile
+	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile
+
+reliability: $(DEV_STAMP)  ## every lesson three times on one project: once, again in the same kernel, after a restart
+	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile notebooks --lesson-runs 3
 
 reset: $(STAMP)  ## bring course_project/ to the start of LESSON (default 0)
 	@$(PY) -m coursekit reset $(LESSON)
+
+restore: $(STAMP)  ## the course's copy of lesson or exercise WHAT again (yours goes to .course/backups/)
+	@$(PY) -m coursekit restore $(WHAT)
 
 doctor: $(STAMP)  ## check this machine for the course
 	@$(PY) -m coursekit doctor
