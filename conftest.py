@@ -17,6 +17,9 @@ def pytest_configure(config):
     config._course_scratch = scratch
     os.environ["COURSE_PROJECT_DIR"] = str(scratch / "project")
     os.environ["COURSE_STATE_DIR"] = str(scratch / "state")
+    # The lessons' check cells check the course's untouched exercises (their recorded outputs say so),
+    # never a maintainer's own copies in workspace/.
+    os.environ.setdefault("COURSE_EXERCISES_DIR", str(Path(__file__).parent / "exercises"))
 
 
 def pytest_unconfigure(config):

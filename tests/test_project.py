@@ -9,21 +9,23 @@ import pytest
 from coursekit import checkpoints, lessons, magics, paths, project, pyedit
 
 
-def committed_start_state() -> dict[str, str]:
-    """course_project/ as committed (the working copy may hold a learner's progress)."""
-    listed = subprocess.run(["git", "ls-files", "course_project"], cwd=paths.REPO,
-                            capture_output=True, text=True, check=True).stdout.split()
-    return {
-        name.removeprefix("course_project/"): subprocess.run(
-            ["git", "show", f"HEAD:{name}"], cwd=paths.REPO, capture_output=True, text=True, check=True
-        ).stdout
-        for name in listed
-        if checkpoints.is_source(name.removeprefix("course_project/"))
-    }
+def test_the_learners_project_and_copies_are_not_tracked():
+    """course_project/ (made from startproject) and workspace/ are the learner's: git never sees them change."""
+    tracked = subprocess.run(["git", "ls-files", "course_project", "workspace"], cwd=paths.REPO,
+                             capture_output=True, text=True, check=True).stdout
+    assert tracked == ""
+    ignored = subprocess.run(["git", "check-ignore", "course_project", "workspace"], cwd=paths.REPO,
+                             capture_output=True, text=True)
+    assert ignored.stdout.split() == ["course_project", "workspace"]
 
 
-def test_committed_course_project_is_the_start_state():
-    assert committed_start_state() == checkpoints.start_project()
+def test_the_start_state_is_what_startproject_writes_with_the_course_key(tmp_path):
+    """The cached start project (coursekit.cache) is startproject's output, the secret key replaced."""
+    fresh = checkpoints.run_startproject()
+    assert checkpoints.start_project() == fresh
+    assert checkpoints.SECRET_KEY_LINE in fresh["mysite/settings.py"]
+    assert set(fresh) == {"manage.py", "mysite/__init__.py", "mysite/asgi.py", "mysite/settings.py",
+                          "mysite/urls.py", "mysite/wsgi.py"}
 
 
 def test_a_missing_project_folder_is_created_from_the_start_state(project_root):
