@@ -17,6 +17,7 @@ import asyncio
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -81,9 +82,15 @@ async def handshake(port, room, within: float = 3.0) -> str:
     return "accepted"
 
 
-def http_status(port, path="/chat/", within: float = 2.0) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=within) as response:
-        return response.status
+def http_status(port, path="/chat/", within: float = 2.0) -> int | str:
+    """The status of GET ``path``, or what went wrong instead (a hung server times out)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=within) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:
+        return repr(error)
 
 
 @dataclass
@@ -92,7 +99,7 @@ class Findings:
 
     idle: list[str] = field(default_factory=list)  # what each idle client heard once Redis was killed
     speaker: str = ""  # what the client that sent a message during the outage heard
-    http_during: int | None = None  # GET /chat/ during the outage
+    http_during: int | str | None = None  # GET /chat/ during the outage: a status, or the error
     newcomer: str = ""  # how a handshake during the outage ended
     after_restart: dict[str, str] = field(default_factory=dict)  # what ann and bob heard once Redis was back
     log: str = ""
