@@ -96,8 +96,9 @@ def cmd_lab(args) -> int:
         stop_requested.append(signum)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    # Ctrl-C too, explicitly: a Python started with SIGINT ignored (by make, a test runner, nohup) keeps ignoring it.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     lab = None
     try:
         if copied:
