@@ -101,7 +101,21 @@ def write(path: str, text: str, root: Path | None = None) -> Path:
         raise CourseError(f"{path} is outside the project; file cells write inside it only.")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
+    forget_compiled(target)
     return target
+
+
+def forget_compiled(source: Path) -> None:
+    """Remove the compiled copies of ``source`` that Python keeps in ``__pycache__/``.
+
+    Python trusts a compiled module while the source's size and modification
+    second match. Two file cells a moment apart that only reorder lines (lesson
+    01 moves 'daphne' to the top of INSTALLED_APPS) leave both the same, and
+    the next process would run the old settings.
+    """
+    if source.suffix == ".py":
+        for compiled in source.parent.glob(f"__pycache__/{source.stem}.*.pyc"):
+            compiled.unlink(missing_ok=True)
 
 
 def read(path: str, root: Path | None = None) -> str | None:

@@ -158,3 +158,17 @@ def test_a_lesson_that_needs_the_database_starts_with_a_fresh_one(project_root):
     assert not (project_root / "db.sqlite3-wal").exists()
     assert (project_root / "db.sqlite3").read_bytes() != b"lesson 11's messages"
     assert (paths.state_dir() / "previous-db.sqlite3").read_bytes() == b"lesson 11's messages"
+
+
+def test_a_file_rewritten_within_the_same_second_is_not_run_from_a_stale_compiled_copy(project_root):
+    """Same size, same second: Python would trust the old .pyc (lesson 01 reorders INSTALLED_APPS like this)."""
+    import py_compile
+    import sys
+
+    project.write("pkg/settings.py", "ORDER = ['a', 'b']\n")
+    py_compile.compile(str(project_root / "pkg" / "settings.py"))  # into pkg/__pycache__/, as an import would
+    assert list((project_root / "pkg" / "__pycache__").glob("settings.*.pyc"))
+    project.write("pkg/settings.py", "ORDER = ['b', 'a']\n")
+    read = subprocess.run([sys.executable, "-c", "import settings; print(settings.ORDER)"], cwd=project_root / "pkg",
+                          capture_output=True, text=True, check=True, env={"PYTHONPATH": str(project_root / "pkg")})
+    assert read.stdout == "['b', 'a']\n"
