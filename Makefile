@@ -31,10 +31,10 @@ course: $(STAMP)  ## open JupyterLab on the first lesson (PORT=NNNN picks the po
 # the suite starts hundreds of Python processes, and compiling coursekit and the project in each costs more than the
 # lessons' own work in some of them.
 test: $(DEV_STAMP)  ## run every check: coursekit, notebooks under nbval, exercises, browser
-	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile
+	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 reliability: $(DEV_STAMP)  ## every lesson three times on one project: once, again in the same kernel, after a restart
-	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile notebooks --lesson-runs 3
+	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder notebooks --lesson-runs 3
 
 reset: $(STAMP)  ## bring course_project/ to the start of LESSON (default 0)
 	@$(PY) -m coursekit reset $(LESSON)

@@ -35,8 +35,12 @@ LESSON_BUDGET_SECONDS = 30.0
 _lesson_seconds: dict[str, float] = {}
 
 
+_file_seconds: dict[str, float] = {}
+
+
 def pytest_runtest_logreport(report):
     path, _, cell = report.nodeid.partition("::")
+    _file_seconds[path] = _file_seconds.get(path, 0.0) + report.duration
     if path.endswith(".ipynb"):
         run = cell.partition(" (")[2]
         key = f"{path} ({run}" if run else path
@@ -57,8 +61,35 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput"):
         return
+    _remember_file_seconds()
     if any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values()):
         session.exitstatus = 1
+
+
+# The longest files start first: `make test` hands whole files to its workers in collection order, so a long
+# file collected last would keep one worker busy while the other waits. The times are last run's, kept in
+# coursekit's cache folder; a file with no time yet (a fresh clone) counts as a long one.
+DURATIONS = "test-file-seconds"
+UNKNOWN_SECONDS = 20.0
+
+
+def pytest_collection_modifyitems(session, config, items):
+    from coursekit import cache
+
+    seconds = cache.read_json(DURATIONS, "last") or {}
+    position = {}
+    for item in items:
+        position.setdefault(item.nodeid.partition("::")[0], len(position))
+    items.sort(key=lambda item: (-seconds.get(path := item.nodeid.partition("::")[0], UNKNOWN_SECONDS),
+                                 position[path]))
+
+
+def _remember_file_seconds() -> None:
+    from coursekit import cache
+
+    if _file_seconds:
+        kept = cache.read_json(DURATIONS, "last") or {}
+        cache.write_json(DURATIONS, "last", {**kept, **{path: round(t, 2) for path, t in _file_seconds.items()}})
 
 
 # Lessons run as Run All runs them, their outputs compared by nbval: see coursekit/run_all_plugin.py.
