@@ -40,6 +40,7 @@ reset: $(STAMP)  ## bring course_project/ to the start of LESSON (default 0)
 	@$(PY) -m coursekit reset $(LESSON)
 
 restore: $(STAMP)  ## the course's copy of lesson or exercise WHAT again (yours goes to .course/backups/)
+	@$(if $(WHAT),,echo "Say what to restore: make restore WHAT=04 (a lesson) or WHAT=04_echo (an exercise)."; exit 2)
 	@$(PY) -m coursekit restore $(WHAT)
 
 doctor: $(STAMP)  ## check this machine for the course
