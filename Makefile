@@ -34,7 +34,7 @@ test: $(DEV_STAMP)  ## run every check: coursekit, notebooks under nbval, exerci
 	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 reliability: $(DEV_STAMP)  ## every lesson three times on one project: once, again in the same kernel, after a restart
-	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder notebooks --lesson-runs 3
+	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder notebooks --lesson-runs 3
 
 reset: $(STAMP)  ## bring course_project/ to the start of LESSON (default 0)
 	@$(PY) -m coursekit reset $(LESSON)

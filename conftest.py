@@ -29,8 +29,10 @@ def pytest_unconfigure(config):
 
 
 # COURSE.md's budget: one lesson under nbval in under 30 s. The time of every
-# notebook's cells is summed (on the xdist controller, which sees every report),
-# per run with --lesson-runs, and a lesson over budget fails the run.
+# notebook's cells is summed (on the xdist controller, which sees every report)
+# and a lesson over budget fails the run. `make reliability` (--lesson-runs 3)
+# shows each run's time but holds none to the budget: it runs more lessons at
+# once than the machine has cores, to fit three runs of each into CI's time.
 LESSON_BUDGET_SECONDS = 30.0
 _lesson_seconds: dict[str, float] = {}
 
@@ -47,22 +49,29 @@ def pytest_runtest_logreport(report):
         _lesson_seconds[key] = _lesson_seconds.get(key, 0.0) + report.duration
 
 
+def over_budget(config) -> bool:
+    held = config.getoption("lesson_runs", 1) == 1
+    return held and any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values())
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if hasattr(config, "workerinput") or not _lesson_seconds:
         return
     terminalreporter.section("lesson times under nbval")
+    held = config.getoption("lesson_runs", 1) == 1
     for path, seconds in sorted(_lesson_seconds.items()):
-        mark = "over budget" if seconds > LESSON_BUDGET_SECONDS else "ok"
+        mark = ("over budget" if seconds > LESSON_BUDGET_SECONDS else "ok") if held else "not held to the budget"
         terminalreporter.write_line(f"{path}: {seconds:.1f} s ({mark})")
-    if any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values()):
+    if over_budget(config):
         terminalreporter.write_line(f"A lesson took over {LESSON_BUDGET_SECONDS:.0f} s: this run fails.", red=True)
 
 
 def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput"):
         return
-    _remember_file_seconds()
-    if any(seconds > LESSON_BUDGET_SECONDS for seconds in _lesson_seconds.values()):
+    if session.config.getoption("lesson_runs", 1) == 1:  # make test's times, for make test's order
+        _remember_file_seconds()
+    if over_budget(session.config):
         session.exitstatus = 1
 
 
