@@ -177,15 +177,6 @@ async def scenario(port, servers, findings: Findings) -> None:
     await asyncio.sleep(max(0.0, left + CLOSE_TIMEOUT + 1.5 - time.monotonic()))
 
 
-IDLE_CLIENTS_NOT_TOLD = (
-    "The final consumer (lessons 14/16) only touches Redis when a client speaks: an idle client's consumer "
-    "waits on the layer's queue, and channels_redis's pub/sub receive loop logs the ConnectionError and "
-    "retries every second without telling anyone. Fixed by a watchdog task in RoomConsumer (issue 10's report); "
-    "strict, so that this marker must go when the fix lands."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=IDLE_CLIENTS_NOT_TOLD)
 def test_idle_clients_hear_that_redis_is_gone_within_seconds(outage):
     wrong = [outcome for outcome in outage.idle if not acceptable(outcome)]
     wanted = f"idle clients wanted an error frame or a close frame within {HEAR_WITHIN:.0f} s.\n"
