@@ -67,8 +67,13 @@ class LogReader:
             return ""
 
     def contains(self, text: str) -> bool:
-        """True when the log so far holds ``text``: a readiness test for servers that say so."""
-        return text in self.text()
+        """True when the log's complete lines hold ``text``: a readiness test for servers that say so.
+
+        A line still being written is not read yet, so a cell that waits for a
+        line and then prints :meth:`new_lines` always finds it whole.
+        """
+        written = self.text()
+        return text in written[: written.rfind("\n") + 1]
 
     def tail(self, lines: int = 15) -> str:
         """The last ``lines`` lines, made stable: what an error message quotes."""

@@ -72,6 +72,7 @@ def test_the_log_reader_reads_on_and_leaves_a_half_line(tmp_path):
     reader = logs.LogReader(path, tmp_path, {"/tmp/sock": "daphne.sock"})
     assert reader.new_lines(0) == []
     path.write_text("one 127.0.0.1:5555\ntwo /tmp/sock\nthr")
+    assert not reader.contains("thr")  # a line being written is not there yet, for contains() as for new_lines()
     assert reader.new_lines(0) == ["one 127.0.0.1:PORT", "two daphne.sock"]
     with open(path, "a") as log:
         log.write("ee\nfour\n")
