@@ -75,9 +75,11 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-# The longest files start first: `make test` hands whole files to its workers in collection order, so a long
-# file collected last would keep one worker busy while the other waits. The times are last run's, kept in
-# coursekit's cache folder; a file with no time yet (a fresh clone) counts as a long one.
+# The lessons run first, then the other test files, the longest first in each group: `make test` hands whole
+# files to its workers in collection order, so a long file collected last would keep one worker busy while the
+# other waits, and a lesson (held to its 30 s budget) shares the cores with another lesson rather than with the
+# browser tests' Chromium and JupyterLab. The times are last run's, kept in coursekit's cache folder; a file
+# with no time yet (a fresh clone) counts as a long one.
 DURATIONS = "test-file-seconds"
 UNKNOWN_SECONDS = 20.0
 
@@ -89,8 +91,8 @@ def pytest_collection_modifyitems(session, config, items):
     position = {}
     for item in items:
         position.setdefault(item.nodeid.partition("::")[0], len(position))
-    items.sort(key=lambda item: (-seconds.get(path := item.nodeid.partition("::")[0], UNKNOWN_SECONDS),
-                                 position[path]))
+    items.sort(key=lambda item: (not (path := item.nodeid.partition("::")[0]).endswith(".ipynb"),
+                                 -seconds.get(path, UNKNOWN_SECONDS), position[path]))
 
 
 def _remember_file_seconds() -> None:
