@@ -78,16 +78,20 @@ def pytest_sessionfinish(session, exitstatus):
 # The lessons run first, then the other test files, the longest first in each group: `make test` hands whole
 # files to its workers in collection order, so a long file collected last would keep one worker busy while the
 # other waits, and a lesson (held to its 30 s budget) shares the cores with another lesson rather than with the
-# browser tests' Chromium and JupyterLab. The times are last run's, kept in coursekit's cache folder; a file
-# with no time yet (a fresh clone) counts as a long one.
+# browser tests' Chromium and JupyterLab. The times are last run's, kept in coursekit's cache folder; a fresh
+# clone (CI's every run) takes them from tests/file_seconds.json, times measured here and committed; a file
+# with no time at all counts as a long one.
 DURATIONS = "test-file-seconds"
+COMMITTED_DURATIONS = Path(__file__).parent / "tests" / "file_seconds.json"
 UNKNOWN_SECONDS = 20.0
 
 
 def pytest_collection_modifyitems(session, config, items):
+    import json
+
     from coursekit import cache
 
-    seconds = cache.read_json(DURATIONS, "last") or {}
+    seconds = cache.read_json(DURATIONS, "last") or json.loads(COMMITTED_DURATIONS.read_text())
     position = {}
     for item in items:
         position.setdefault(item.nodeid.partition("::")[0], len(position))
