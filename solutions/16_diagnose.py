@@ -37,7 +37,8 @@ CLUES = [
     ("sync-orm", ["SynchronousOnlyOperation", "You cannot call this from an async context"]),
     ("origin", ["HTTP 403", "WSREJECT"]),
     ("no-handler", ["No handler for message type"]),
-    ("redis-down", ["Connect call failed", "Connection refused", "redis.exceptions.ConnectionError"]),
+    ("redis-down", ["Connect call failed", "Connection refused", "redis.exceptions.ConnectionError",
+                    "lost its connection to Redis"]),
     ("backlog", ["ChannelFull", "over capacity"]),
     ("never-stops", ["took too long to shut down"]),
 ]

@@ -73,6 +73,7 @@ def assert_diagnosed(exercise, lines, cause):
     lines=[
         "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 6379)",
         "redis.exceptions.ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.",
+        '{"error": "the chat lost its connection to Redis; reconnect in a moment"}',  # the final chat's frame
     ],
 )
 @check(
