@@ -1,8 +1,33 @@
-"""Helpers for tests that watch processes."""
+"""Helpers for tests that watch processes, and the browser tests' Chromium."""
 
+import contextlib
+import os
+import shutil
 import time
 
 import psutil
+import pytest
+
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium (or ``COURSE_CHROMIUM``) under Playwright; skipped without it, except in CI."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs it (apt-get install -y chromium).")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def wait_gone(pids: list[int], timeout: float = 2.0) -> list[int]:

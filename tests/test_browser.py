@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,9 +27,7 @@ from websockets.exceptions import InvalidStatus
 from coursekit import lessons, paths, processes
 from coursekit.client import fetch
 
-CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+import support
 
 
 @contextlib.contextmanager
@@ -82,16 +79,8 @@ def test_a_message_reaches_its_whole_room_and_no_other(served):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs it (apt-get install -y chromium).")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    with support.chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def open_room(browser, base, room):

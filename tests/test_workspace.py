@@ -117,16 +117,20 @@ def test_a_lesson_and_an_exercise_added_later_are_copied_next_time(clone):
     assert mine.read_text() == "# mine\n"
 
 
+def restored(clone: Path, name: str, copy: str) -> Path:
+    """`coursekit restore NAME`: its one sentence names the learner's ``copy`` and where it went; that backup."""
+    done = coursekit(clone, "restore", name)
+    assert done.returncode == 0, done.stderr
+    sentence = done.stdout.strip()
+    assert sentence.startswith(f"{copy} is the course's copy again; yours was moved to .course/backups/"), sentence
+    return clone / sentence.rsplit(" ", 1)[1].rstrip(".")
+
+
 def test_restore_keeps_the_learners_copy_in_backups_and_puts_the_course_copy_back(clone):
     ensure_workspace(clone)
     mine = clone / "workspace" / "exercises" / "04_echo.py"
     mine.write_text("# my attempt\n")
-    done = coursekit(clone, "restore", "04_echo")
-    assert done.returncode == 0, done.stderr
-    sentence = done.stdout.strip()
-    assert sentence.startswith("workspace/exercises/04_echo.py is the course's copy again; yours was moved to "
-                               ".course/backups/"), sentence
-    backup = clone / sentence.rsplit(" ", 1)[1].rstrip(".")
+    backup = restored(clone, "04_echo", "workspace/exercises/04_echo.py")
     assert backup.read_text() == "# my attempt\n" and backup.parent.name == "exercises"
     assert mine.read_bytes() == (clone / "exercises" / "04_echo.py").read_bytes()
 
@@ -134,12 +138,7 @@ def test_restore_keeps_the_learners_copy_in_backups_and_puts_the_course_copy_bac
     notebook = json.loads(lesson.read_text())
     notebook["cells"][0]["source"] = ["my notes"]
     lesson.write_text(json.dumps(notebook))
-    done = coursekit(clone, "restore", "04")
-    assert done.returncode == 0, done.stderr
-    sentence = done.stdout.strip()
-    assert sentence.startswith("workspace/notebooks/04_first_consumer.ipynb is the course's copy again; "
-                               "yours was moved to .course/backups/"), sentence
-    backup = clone / sentence.rsplit(" ", 1)[1].rstrip(".")
+    backup = restored(clone, "04", "workspace/notebooks/04_first_consumer.ipynb")
     assert json.loads(backup.read_text())["cells"][0]["source"] == ["my notes"]
     assert lesson.read_bytes() == (clone / "notebooks" / "04_first_consumer.ipynb").read_bytes()
     assert coursekit(clone, "restore", "4").stdout.strip() == \
