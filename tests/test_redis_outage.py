@@ -102,6 +102,7 @@ class Findings:
     http_during: int | str | None = None  # GET /chat/ during the outage: a status, or the error
     newcomer: str = ""  # how a handshake during the outage ended
     after_restart: dict[str, str] = field(default_factory=dict)  # what ann and bob heard once Redis was back
+    attempts: int = 0  # tries it took them, reconnecting as the page does
     log: str = ""
     seconds: float = 0.0
 
@@ -109,7 +110,7 @@ class Findings:
         return (
             f"idle clients heard {self.idle}; the speaker heard {self.speaker!r}; GET /chat/ during the outage: "
             f"{self.http_during}; a handshake during the outage was {self.newcomer}; after the restart: "
-            f"{self.after_restart} ({self.seconds:.1f} s).\n"
+            f"{self.after_restart} after {self.attempts} tries ({self.seconds:.1f} s).\n"
             f"The end of daphne's log:\n{self.log[-2500:]}"
         )
 
@@ -163,18 +164,36 @@ async def scenario(port, servers, findings: Findings) -> None:
     left = time.monotonic()  # every client of the outage has gone: their consumers must end
 
     servers["valkey"] = support.start_valkey(paths.state_dir(), servers["valkey"].port)
-    after = url(port, "after_outage")
-    async with websockets.connect(after, origin=origin(port)) as ann, \
-            websockets.connect(after, origin=origin(port)) as bob:
-        await ann.send(json.dumps({"message": "Redis is back"}))
-        for name, ws in (("ann", ann), ("bob", bob)):
-            try:
-                findings.after_restart[name] = json.loads(await asyncio.wait_for(ws.recv(), 3)).get("message")
-            except (TimeoutError, websockets.ConnectionClosed, ValueError) as error:
-                findings.after_restart[name] = repr(error)
+    # A client as lesson 07's page is one: told to reconnect (error frame, close 1000), it tries again after a
+    # moment. A connection daphne's layer kept from before the outage can fail once (then redis-py dials again),
+    # so the first client back may be told so; the same daphne must serve the next try.
+    for attempt in range(1, 4):
+        findings.attempts = attempt
+        findings.after_restart = await after_the_restart(url(port, "after_outage"), origin(port))
+        if findings.after_restart == {"ann": "Redis is back", "bob": "Redis is back"}:
+            break
+        await asyncio.sleep(0.5 * attempt)
     # daphne looks at its consumers once a second and kills (and logs) those still running
     # CLOSE_TIMEOUT s after their client left: give it the time to see every one of them.
     await asyncio.sleep(max(0.0, left + CLOSE_TIMEOUT + 1.5 - time.monotonic()))
+
+
+async def after_the_restart(after: str, origin_url: str) -> dict[str, str]:
+    """Two new clients in a room: what each heard once ann spoke (her message, or what ended the try)."""
+    heard_by = {}
+    async with websockets.connect(after, origin=origin_url) as ann, \
+            websockets.connect(after, origin=origin_url) as bob:
+        try:
+            await ann.send(json.dumps({"message": "Redis is back"}))
+        except websockets.ConnectionClosed as error:
+            return {"ann": repr(error)}
+        for name, ws in (("ann", ann), ("bob", bob)):
+            try:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 3))
+                heard_by[name] = frame.get("message", frame.get("error"))
+            except (TimeoutError, websockets.ConnectionClosed, ValueError) as error:
+                heard_by[name] = repr(error)
+    return heard_by
 
 
 def test_idle_clients_hear_that_redis_is_gone_within_seconds(outage):
