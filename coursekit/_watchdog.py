@@ -22,19 +22,23 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 GRACE_SECONDS = 1.0
 
 
-def end_group(child: subprocess.Popen) -> None:
-    """SIGTERM the group, then SIGKILL whatever is left after the grace period."""
+def end_group(finished: Callable[[], bool]) -> None:
+    """SIGTERM the group, then SIGKILL whatever is left after the grace period.
+
+    ``finished`` tells whether the server has ended (``_forkserver.py`` shares this).
+    """
     group = os.getpgid(0)
     try:
         os.killpg(group, signal.SIGTERM)
     except ProcessLookupError:
         return
     deadline = time.monotonic() + GRACE_SECONDS
-    while time.monotonic() < deadline and child.poll() is None:
+    while time.monotonic() < deadline and not finished():
         time.sleep(0.02)
     # SIGKILL also takes this watchdog, which is the point: nothing stays.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -64,7 +68,7 @@ def main(argv: list[str]) -> int:
             return code
         readable, _, _ = select.select([lifeline], [], [], 0.1)
         if readable and not os.read(lifeline, 4096):
-            end_group(child)
+            end_group(lambda: child.poll() is not None)
             return 0
 
 

@@ -125,8 +125,12 @@ def closing(closed: websockets.ConnectionClosed) -> str:
 # Waiting ------------------------------------------------------------------------
 
 
-async def eventually(condition: Callable[[], bool], timeout: float = 3.0, interval: float = 0.05) -> bool:
-    """Wait until ``condition()`` is true (True) or ``timeout`` seconds pass (False)."""
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0, interval: float = 0.05) -> bool:
+    """Wait until ``condition()`` is true (True) or ``timeout`` seconds pass (False).
+
+    It returns as soon as the condition holds, so the generous default costs a
+    fast machine nothing and spares a loaded one (a busy CI runner) a false alarm.
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() >= deadline:

@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, checkpoints, daphne, manage, ownership, paths, processes, project, tracebacks
+from . import cache, checkpoints, daphne, forkserver, manage, ownership, paths, processes, project, tracebacks
 from . import redis as redis_server
 from .daphne import DEFAULT_APPLICATION, DaphneServer
 from .errors import CourseError
@@ -338,6 +338,7 @@ def setup(number: int, *, quiet: bool = False) -> Course:
     if _active is not None:
         _active.stop_servers()
     _close_database_connections()
+    forkserver.warm()  # its imports run while the project is brought up; every server after that starts warm
     root = paths.project_dir()
     move = bring_up(lesson, root)
     course = Course(lesson, root, claim=ownership.claim(root, lesson.number))

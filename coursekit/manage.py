@@ -11,19 +11,24 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import stable
+from . import forkserver, stable
 from .errors import CourseError
 
 
 def run(project: Path, env: dict[str, str], *args: str, timeout: float = 60) -> tuple[int, str]:
     """``python manage.py ARGS`` in ``project``: its exit code and its stable output."""
+    command = [sys.executable, "manage.py", *args]
+    env = {**env, "PYTHONUNBUFFERED": "1"}
     try:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=project, env={**env, "PYTHONUNBUFFERED": "1"},
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, timeout=timeout,
-        )
+        ran = forkserver.run(command, project, env, timeout)  # the same run, from a warm Python
+        if ran is None:
+            done = subprocess.run(
+                command, cwd=project, env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True, timeout=timeout,
+            )
+            ran = done.returncode, done.stdout
     except subprocess.TimeoutExpired:
         raise CourseError(f"manage.py {' '.join(args)} did not finish within {timeout:.0f} s.") from None
-    return done.returncode, stable.trim_tracebacks(stable.block(done.stdout, project))
+    code, output = ran
+    return code, stable.trim_tracebacks(stable.block(output, project))

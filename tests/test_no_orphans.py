@@ -9,6 +9,7 @@ import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psutil
 from jupyter_client.manager import KernelManager
 
 from coursekit import lessons, paths
@@ -26,6 +27,11 @@ STARTER = textwrap.dedent("""
 """)
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process ``pid`` started, and theirs: the servers, their watchdogs, the forkserver."""
+    return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+
+
 def pids_of_servers(watchdogs: list[int]) -> list[int]:
     found = []
     for pid in watchdogs:
@@ -41,9 +47,11 @@ def test_sigkill_of_a_plain_parent_process_leaves_no_server(project_root):
     watchdogs = json.loads(parent.stdout.readline())
     pids = pids_of_servers(watchdogs)
     assert len(pids) == 4  # two watchdogs, valkey-server, daphne
+    everything = descendants(parent.pid)  # the forkserver daphne came from too
+    assert any("_forkserver.py" in " ".join(psutil.Process(pid).cmdline()) for pid in everything)
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
-    assert wait_gone(pids, 2.0) == []
+    assert wait_gone(everything, 2.0) == []
 
 
 def kill_the_kernel_of(lesson: int, scratch: Path) -> list[int]:
@@ -66,8 +74,9 @@ def kill_the_kernel_of(lesson: int, scratch: Path) -> list[int]:
         )
         pids = pids_of_servers(json.loads("".join(printed).strip().splitlines()[-1]))
         assert len(pids) == 4, f"lesson {lesson}: {pids}"
+        everything = descendants(manager.provisioner.pid)
         os.kill(manager.provisioner.pid, signal.SIGKILL)
-        return wait_gone(pids, 2.0)
+        return wait_gone(everything, 2.0)
     finally:
         client.stop_channels()
         manager.cleanup_resources()
