@@ -27,7 +27,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import burst, checkpoints, lessons, paths, processes, project
+from . import burst, checkpoints, forkserver, lessons, paths, processes, project
 from . import redis as redis_server
 from .daphne import DEFAULT_APPLICATION, project_environment
 from .daphne import program as daphne_program
@@ -420,6 +420,7 @@ def run(
     measurements = [Measurement(each) for each in configurations]
     with ExitStack() as stack:
         say("Starting Redis, the bare server and each chat configuration ...")
+        forkserver.warm()  # its imports run while Redis starts; then the servers start as forks
         layer = redis_server.start()
         stack.callback(layer.stop)
         stack.callback(shutil.rmtree, _run_dir(), ignore_errors=True)

@@ -9,9 +9,11 @@ with its own arguments, environment, folder and log, under its own watchdog,
 so a forked server behaves, logs and dies exactly like one started with
 :func:`processes.start`'s plain ``Popen``; only faster.
 
-One forkserver per Python process that starts servers (a kernel, a test
-worker, the CLI), started on first use (or early, by :func:`warm`) and ended
-with that process by the usual watchdog. It runs on Linux, where forking a
+One forkserver per Python process that starts many servers (a lesson's
+kernel, a test worker, ``coursekit bench``), started by :func:`warm` and ended
+with that process by the usual watchdog; a process that never calls it (the
+CLI starting one server) starts its servers the plain way, which is cheaper
+than warming a forkserver for one. It runs on Linux, where forking a
 Python that has imported these libraries is safe; elsewhere, or with
 ``COURSE_FORKSERVER=0``, :func:`launch` says no and servers start the plain way.
 """
@@ -36,10 +38,14 @@ PROGRAMS = ("daphne", "uvicorn", "manage.py")
 ANSWER_TIMEOUT = 60.0  # a first request waits for the forkserver's imports, slower on a busy machine
 
 _server = None  # (owner pid, Supervised forkserver, socket path)
+_wanted_by: int | None = None  # the pid of the process that called warm()
 
 
 def enabled() -> bool:
-    return sys.platform == "linux" and os.environ.get("COURSE_FORKSERVER", "1") != "0"
+    """True when this process asked for a forkserver (:func:`warm`) and this machine runs one."""
+    return (
+        _wanted_by == os.getpid() and sys.platform == "linux" and os.environ.get("COURSE_FORKSERVER", "1") != "0"
+    )
 
 
 class Forked:
@@ -170,7 +176,12 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> t
 
 
 def warm() -> None:
-    """Start this process's forkserver now, so its imports are done by the time a lesson needs it."""
+    """Start this process's forkserver now, so its imports are done by the time a server is wanted.
+
+    From then on this process starts its Python servers from it (and a new one if it dies).
+    """
+    global _wanted_by
+    _wanted_by = os.getpid()
     if enabled():
         _socket()
 

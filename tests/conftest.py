@@ -9,7 +9,13 @@ import tempfile
 
 import pytest
 
-from coursekit import lessons, paths, processes
+from coursekit import forkserver, lessons, paths, processes
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_forkserver():
+    """The servers the tests start come from a warm forkserver, as a lesson's do."""
+    forkserver.warm()
 
 
 @pytest.fixture

@@ -106,3 +106,12 @@ def test_the_plain_way_when_turned_off(root, monkeypatch):
     server = DaphneServer(root).start()
     assert isinstance(server.process.popen, subprocess.Popen)
     server.stop()
+
+
+def test_a_process_that_never_warmed_one_starts_its_servers_the_plain_way(root):
+    shown = subprocess.run(
+        [sys.executable, "-c", "from coursekit import daphne, project; server = daphne.DaphneServer("
+         "project.ensure_exists()).start(); print(type(server.process.popen).__name__); server.stop()"],
+        capture_output=True, text=True, timeout=60, cwd=paths.REPO,
+    )
+    assert shown.stdout.strip() == "Popen", shown.stderr
