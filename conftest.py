@@ -75,7 +75,8 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-# The lessons run first, then the other test files, the longest first in each group: `make test` hands whole
+# The lessons run first, then the other test files, the longest first in each group (see _file_order for the
+# start): `make test` hands whole
 # files to its workers in collection order, so a long file collected last would keep one worker busy while the
 # other waits, and a lesson (held to its 30 s budget) shares the cores with another lesson rather than with the
 # browser tests' Chromium and JupyterLab. The times are last run's, kept in coursekit's cache folder; a fresh
@@ -95,8 +96,31 @@ def pytest_collection_modifyitems(session, config, items):
     position = {}
     for item in items:
         position.setdefault(item.nodeid.partition("::")[0], len(position))
-    items.sort(key=lambda item: (not (path := item.nodeid.partition("::")[0]).endswith(".ipynb"),
-                                 -seconds.get(path, UNKNOWN_SECONDS), position[path]))
+    rank = {path: number for number, path in enumerate(_file_order(list(position), seconds))}
+    items.sort(key=lambda item: rank[item.nodeid.partition("::")[0]])
+
+
+def _file_order(files: list[str], seconds: dict[str, float]) -> list[str]:
+    """Lessons first, then the other files, each group longest first, except at the very start.
+
+    The longest lesson comes first and the shortest ones right after it, so that while it runs the
+    other worker goes through light lessons: the longest lesson is the one nearest its 30 s budget,
+    and two heavy lessons side by side on 2 cores slow each other down most.
+    """
+    def longest_first(group):
+        return sorted(group, key=lambda path: (-seconds.get(path, UNKNOWN_SECONDS), files.index(path)))
+
+    lessons = longest_first([path for path in files if path.endswith(".ipynb")])
+    others = longest_first([path for path in files if not path.endswith(".ipynb")])
+    if not lessons:
+        return others
+    heaviest, *rest = lessons
+    light, budget = [], seconds.get(heaviest, UNKNOWN_SECONDS)
+    for path in reversed(rest):
+        if sum(seconds.get(each, UNKNOWN_SECONDS) for each in light) >= budget:
+            break
+        light.append(path)
+    return [heaviest, *light, *[path for path in rest if path not in light], *others]
 
 
 def _remember_file_seconds() -> None:
