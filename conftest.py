@@ -20,6 +20,10 @@ def pytest_configure(config):
     # The lessons' check cells check the course's untouched exercises (their recorded outputs say so),
     # never a maintainer's own copies in workspace/.
     os.environ.setdefault("COURSE_EXERCISES_DIR", str(Path(__file__).parent / "exercises"))
+    if worker == "main" and getattr(config.option, "numprocesses", None):  # once, before the workers start
+        from coursekit import lessons
+
+        lessons.fill_caches()
 
 
 def pytest_unconfigure(config):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,9 +125,7 @@ def migrate_fresh(root: Path, files: checkpoints.Files) -> None:
     files, so its result is kept in the course's cache and copied from there
     the next time (Django's test runner keeps its databases for the same reason).
     """
-    import django
-
-    name = cache.key("migrate", django.__version__, sorted(files.items()))
+    name = _migrated_name(files)
     database = root / "db.sqlite3"
     if cache.copy_out("migrated-db", name, ".sqlite3", database):
         return
@@ -134,6 +133,42 @@ def migrate_fresh(root: Path, files: checkpoints.Files) -> None:
     settled = not any(database.with_name(database.name + extra).exists() for extra in ("-wal", "-journal"))
     if database.is_file() and settled:  # a database SQLite has not finished writing is not copied
         cache.copy_in("migrated-db", name, ".sqlite3", database)
+
+
+def _migrated_name(files: checkpoints.Files) -> str:
+    import django
+
+    return cache.key("migrate", django.__version__, sorted(files.items()))
+
+
+def fill_caches() -> int:
+    """Build every lesson's freshly migrated database ahead of time, if the cache lacks it; how many were built.
+
+    The test suite calls this once before its workers start: on a fresh clone the
+    lessons' first setups then copy from the cache rather than all run ``migrate``
+    at once, each slowing the lesson beside it.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    missing = {}
+    for lesson in available():
+        if lesson.needs_database:
+            files = checkpoints.state_at_start(lesson.number)
+            name = _migrated_name(files)
+            if not cache.entry("migrated-db", name, ".sqlite3").exists():
+                missing[name] = files
+
+    def build(files: checkpoints.Files) -> None:
+        with tempfile.TemporaryDirectory() as scratch:
+            root = Path(scratch) / "project"
+            project.bring_to(files, root)
+            migrate_fresh(root, files)
+
+    if missing:
+        forkserver.warm()
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(build, missing.values()))
+    return len(missing)
 
 
 def migrate(root: Path, redis_url: str | None = None) -> None:
