@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from . import paths, supervised
+from .errors import CourseError
 
 SCRIPT = Path(__file__).with_name("_forkserver.py")
 # The programs worth a warm start: what the course runs often, from this environment.
@@ -211,12 +212,12 @@ def _socket() -> Path | None:
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
     log_path = paths.logs_dir() / f"forkserver-{os.getpid()}.log"
     try:
-        server = supervised.spawn(
-            "the forkserver", [sys.executable, str(SCRIPT), str(path)], log_path, cwd=paths.state_dir(), env=env
-        )
+        command = [sys.executable, str(SCRIPT), str(path)]
+        popen, release = supervised.spawn("the forkserver", command, log_path, cwd=paths.state_dir(), env=env)
+        server = supervised.Supervised("the forkserver", command, log_path, popen, release)
         # It listens before its imports, so a request can be sent at once; only the answer waits.
         server.wait_ready(path.exists, timeout=10)
-    except Exception:
+    except CourseError:  # it could not start, or died starting: servers start the plain way
         return None
     _server = (os.getpid(), server, path)
     return path

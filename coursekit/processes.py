@@ -66,10 +66,8 @@ def start(
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     forked = forkserver.launch(command, log_path, cwd, env)
-    if forked is None:
-        supervised = spawn(name, command, log_path, cwd=cwd, env=env, port=port, project=project)
-    else:
-        supervised = Supervised(name, command, log_path, forked, forked.release, LogReader(log_path, project), port)
+    process, release = (forked, forked.release) if forked else spawn(name, command, log_path, cwd=cwd, env=env)
+    supervised = Supervised(name, command, log_path, process, release, LogReader(log_path, project), port)
     _started.append(supervised)
     return supervised
 

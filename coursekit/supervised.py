@@ -124,18 +124,12 @@ class Supervised:
 
 
 def spawn(
-    name: str,
-    command: list[str],
-    log_path: Path,
-    *,
-    cwd: Path | None = None,
-    env: dict[str, str] | None = None,
-    port: int | None = None,
-    project: Path | None = None,
-) -> Supervised:
+    name: str, command: list[str], log_path: Path, *, cwd: Path | None = None, env: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen, Callable[[], None]]:
     """Start ``command`` as a new process under ``_watchdog.py``, logging to ``log_path``.
 
-    :func:`processes.start` is what the course calls; this is its plain way.
+    Returns the watchdog's ``Popen`` and what lets go of its lifeline, for a
+    :class:`Supervised`. :func:`processes.start` is what the course calls; this is its plain way.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     read_end, write_end = os.pipe()  # both close-on-exec: no other child inherits them
@@ -155,4 +149,4 @@ def spawn(
             raise CourseError(f"Could not start {name}: {error}.") from None
         finally:
             os.close(read_end)
-    return Supervised(name, command, log_path, popen, lambda: os.close(write_end), LogReader(log_path, project), port)
+    return popen, lambda: os.close(write_end)
