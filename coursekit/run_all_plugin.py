@@ -13,13 +13,23 @@ the root ``conftest.py`` loads it.
 project, as a learner does: once, again in the same kernel, and again after
 "Restart Kernel" (JupyterLab asks the kernel to shut down, then starts a new
 one); each run's outputs are compared with the same committed ones.
+
+When a lesson ends, its kernel is SIGKILLed (the kernel alone, not its
+process group, as when it crashes or the OOM killer takes it) and every
+process it had started must be gone within 2 s: the servers, their watchdogs
+and the forkserver. So each lesson's own end state proves that nothing it
+starts outlives its kernel; a survivor fails the lesson's last cell.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import signal
+import time
 
 import nbformat
+import psutil
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -81,9 +91,41 @@ class RunAllNotebook(IPyNbFile):
         self.run = run
 
     def teardown(self):
-        if self.client is not None:
+        if self.client is None:
+            return
+        try:
+            survivors = survivors_of_sigkill(self.client.km.provisioner.pid)
+        finally:
             self.client._cleanup_kernel()
             self.client = None
+        assert not survivors, "processes outlived the lesson's SIGKILLed kernel:\n" + "\n".join(survivors)
+
+
+def survivors_of_sigkill(pid: int, timeout: float = 2.0) -> list[str]:
+    """SIGKILL process ``pid`` alone; the processes it had started still running ``timeout`` s later."""
+    family = psutil.Process(pid).children(recursive=True)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = [process for process in family if _running(process)]
+        if not alive or time.monotonic() > deadline:
+            return [f"{process.pid}: {' '.join(_cmdline(process))}" for process in alive]
+        time.sleep(0.05)
+
+
+def _running(process: psutil.Process) -> bool:
+    """Running and still the same process (psutil compares its start time), not a zombie."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return ["(gone)"]
 
 
 class RunAllCell(IPyNbCell):

@@ -5,6 +5,8 @@ outputs, so it must fail on a changed output, stop at an untagged error (and
 fail every cell after it), and go past a cell tagged raises-exception.
 """
 
+import os
+import signal
 import subprocess
 import sys
 
@@ -72,3 +74,23 @@ def test_authoring_saves_only_a_lesson_that_runs_to_the_end(tmp_path):
     tagged = lesson(tmp_path, ("1 / 0", None, ["raises-exception"]), ("print('end')", None, []))
     assert authoring.execute(tagged) is True
     assert nbformat.read(tagged, 4).cells[1].outputs[0]["text"] == "end\n"
+
+
+def test_a_process_that_outlives_the_sigkilled_kernel_fails_the_lesson(tmp_path):
+    """Each lesson ends with its kernel SIGKILLed; what the lesson started must die with it.
+
+    The lessons pass this (their servers' watchdogs hold a lifeline to the kernel); a child that
+    only detaches from the kernel does not, and the runner names it.
+    """
+    pid_file = tmp_path / "orphan.pid"
+    source = ("import subprocess\n"
+              "child = subprocess.Popen(['sleep', '30'], start_new_session=True)\n"
+              f"open({str(pid_file)!r}, 'w').write(str(child.pid))")
+    code, report = run(lesson(tmp_path, (source, None, [])))
+    orphan = int(pid_file.read_text())
+    try:
+        assert code == 1
+        assert "ERROR at teardown" in report, report
+        assert "processes outlived the lesson's SIGKILLed kernel" in report and f"{orphan}: sleep 30" in report
+    finally:
+        os.kill(orphan, signal.SIGKILL)
