@@ -14,17 +14,21 @@ project, as a learner does: once, again in the same kernel, and again after
 "Restart Kernel" (JupyterLab asks the kernel to shut down, then starts a new
 one); each run's outputs are compared with the same committed ones.
 
-When a lesson ends, its kernel is SIGKILLed (the kernel alone, not its
-process group, as when it crashes or the OOM killer takes it) and every
-process it had started must be gone within 2 s: the servers, their watchdogs
-and the forkserver. So each lesson's own end state proves that nothing it
-starts outlives its kernel; a survivor fails the lesson's last cell.
+When a lesson has run to its end, the same kernel sets the lesson up again with
+Redis and daphne running (the state a learner leaves when they close the tab
+mid-lesson), then the kernel is SIGKILLed (the kernel alone, not its process
+group, as when it crashes or the OOM killer takes it) and every process it had
+started must be gone within 2 s: the servers, their watchdogs and the
+forkserver. A survivor fails the lesson's last cell. This costs no kernel of
+its own: the lesson's kernel and forkserver are already warm.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
+import re
 import signal
 import time
 
@@ -36,6 +40,16 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams
 
 RUN_NAMES = {1: "", 2: " (again, same kernel)", 3: " (after Restart Kernel)"}
+
+# Run in a lesson's kernel after its last cell: what a learner has running mid-lesson.
+SERVERS_UP = """\
+import json
+from coursekit import lessons
+course = lessons.setup({lesson}, quiet=True)
+course.start_redis()
+course.daphne.start()
+print(json.dumps([course.redis.process.pid, course.daphne.process.pid]))
+"""
 
 
 def pytest_addoption(parser):
@@ -94,11 +108,34 @@ class RunAllNotebook(IPyNbFile):
         if self.client is None:
             return
         try:
+            servers = self.servers_up() if self.stopped is None else []
             survivors = survivors_of_sigkill(self.client.km.provisioner.pid)
         finally:
             self.client._cleanup_kernel()
             self.client = None
         assert not survivors, "processes outlived the lesson's SIGKILLed kernel:\n" + "\n".join(survivors)
+        assert all(not _running(server) for server in servers)
+
+    def servers_up(self) -> list[psutil.Process]:
+        """Set the lesson up again in its kernel with Redis and daphne running; their processes.
+
+        Only for a course lesson (its name starts with its number); a survivor among them fails the lesson.
+        """
+        number = re.match(r"(\d+)_", self.path.name)
+        if number is None:
+            return []
+        cell = nbformat.v4.new_code_cell(SERVERS_UP.format(lesson=int(number.group(1))))
+        self.run_copy.cells.append(cell)  # nbclient keeps outputs by the cell's index in its notebook
+        try:
+            self.client.execute_cell(cell, len(self.run_copy.cells) - 1, store_history=False)
+        finally:
+            self.run_copy.cells.pop()
+        printed = "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")
+        watchdogs = [psutil.Process(pid) for pid in json.loads(printed.strip().splitlines()[-1])]
+        servers = watchdogs + [child for watchdog in watchdogs for child in watchdog.children(recursive=True)]
+        running = [server for server in servers if _running(server)]
+        assert len(running) == 4, f"Redis and daphne did not start as expected: {printed}"  # 2 watchdogs, 2 servers
+        return servers
 
 
 def survivors_of_sigkill(pid: int, timeout: float = 2.0) -> list[str]:
