@@ -21,6 +21,7 @@ import shutil
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from test_lab import Lab
 from test_workspace import course_clone, git_status
 
@@ -101,6 +102,21 @@ def wait_until(condition, timeout: float = 10) -> None:
         time.sleep(0.1)
 
 
+def wait_for_output(notebook, cell, text: str, timeout: float) -> None:
+    """Wait until ``cell`` shows an output with ``text``; if it never does, fail with what every cell shows."""
+    try:
+        cell.locator(".jp-OutputArea-output", has_text=text).wait_for(timeout=timeout * 1000)
+    except PlaywrightTimeoutError:
+        shown = []
+        for number, each in enumerate(notebook.locator(".jp-CodeCell").all()):
+            prompt = each.locator(".jp-InputPrompt").inner_text().strip()
+            texts = each.locator(".jp-OutputArea-output").all_inner_texts()
+            outputs = " | ".join(each_text.strip()[:300] for each_text in texts)
+            shown.append(f"code cell {number} {prompt} {outputs}")
+        pytest.fail(f"no output with {text!r} within {timeout:.0f} s; the notebook shows:\n" + "\n".join(shown),
+                    pytrace=False)
+
+
 def run_cell(page, cell) -> None:
     """Select ``cell`` and run it with Shift+Enter, as a learner does."""
     cell.locator(".jp-InputPrompt").click()
@@ -126,7 +142,7 @@ def test_lesson_04_runs_to_its_end_with_restart_and_run_all(page, lab):
     menu(page, "Kernel", "Restart Kernel and Run All Cells…")
     page.locator(".jp-Dialog .jp-mod-accept").click()
     last = notebook.locator(".jp-CodeCell").last
-    last.locator(".jp-OutputArea-output", has_text=ending.strip()).wait_for(timeout=90_000)
+    wait_for_output(notebook, last, ending.strip(), timeout=90)
     file = lab.clone / "workspace" / "notebooks" / "04_first_consumer.ipynb"
     before = file.stat().st_mtime_ns
     page.keyboard.press("Control+s")
@@ -160,9 +176,11 @@ def test_lesson_07_live_chat_in_the_notebook(page, lab):
     # Run the lesson up to the cell that reads what the room said: the page is in a frame by then.
     listen = code_cell(page, "received = []")
     listen.locator(".jp-InputPrompt").click()
+    page.locator(".jp-NotebookPanel:visible .jp-CodeCell.jp-mod-active",
+                 has=page.locator(".jp-InputArea", has_text="received = []")).wait_for()  # selected: "above" it
     menu(page, "Run", "Run All Above Selected Cell")
     send = code_cell(page, 'await lobby.send(json.dumps({"message": "Hello from the notebook!"}))')
-    send.locator(".jp-OutputArea-output", has_text="Hello from the notebook!").wait_for(timeout=60_000)
+    wait_for_output(notebook, send, "Hello from the notebook!", timeout=60)
     frame_element = code_cell(page, "room_page = IFrame").locator("iframe")
     frame = frame_element.content_frame
     frame.locator("#chat-status", has_text="Connected").wait_for()
