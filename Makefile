@@ -30,8 +30,11 @@ course: $(STAMP)  ## open JupyterLab on the first lesson (PORT=NNNN picks the po
 # Python keeps compiled modules (in git-ignored __pycache__/ folders) even where the environment says not to:
 # the suite starts hundreds of Python processes, and compiling coursekit and the project in each costs more than the
 # lessons' own work in some of them.
+# Three workers on 2 cores: with two, the cores sat idle about a third of the time (the suite waits on PyPI, on
+# time limits, on restarts and on lessons' clients), and a third worker fills it: 175 s rather than 245 s here.
+# A fourth gained little more and brought lesson 14 nearer its 30 s budget.
 test: $(DEV_STAMP)  ## run every check: coursekit, notebooks under nbval, exercises, browser
-	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder
 
 reliability: $(DEV_STAMP)  ## every lesson three times on one project: once, again in the same kernel, after a restart
 	@PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder notebooks --lesson-runs 3

@@ -113,7 +113,7 @@ def _file_order(files: list[str], seconds: dict[str, float]) -> list[str]:
     """Lessons first, then the other files, each group longest first, except at the very start.
 
     The longest lesson comes first, and the files that mostly wait right after it, then the shortest
-    lessons: while it runs the other worker leaves it nearly both cores. The longest lesson is the one
+    lessons: while it runs, the other workers leave it most of both cores. The longest lesson is the one
     nearest its 30 s budget, and its bursts use both cores (the clients, daphne and Redis).
     """
     def longest_first(group):
