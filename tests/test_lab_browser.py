@@ -102,19 +102,36 @@ def wait_until(condition, timeout: float = 10) -> None:
         time.sleep(0.1)
 
 
-def wait_for_output(notebook, cell, text: str, timeout: float) -> None:
-    """Wait until ``cell`` shows an output with ``text``; if it never does, fail with what every cell shows."""
+def wait_for_output(page, lab, notebook_name: str, cell, text: str, timeout: float) -> None:
+    """Wait until ``cell`` shows an output with ``text``; if it never does, fail with what the notebook holds.
+
+    JupyterLab renders only the cells near the view, so the notebook is saved and read from disk: every
+    cell's execution count and outputs, and the end of each server log of the learner's project.
+    """
     try:
         cell.locator(".jp-OutputArea-output", has_text=text).wait_for(timeout=timeout * 1000)
+        return
     except PlaywrightTimeoutError:
-        shown = []
-        for number, each in enumerate(notebook.locator(".jp-CodeCell").all()):
-            prompt = each.locator(".jp-InputPrompt").inner_text().strip()
-            texts = each.locator(".jp-OutputArea-output").all_inner_texts()
-            outputs = " | ".join(each_text.strip()[:300] for each_text in texts)
-            shown.append(f"code cell {number} {prompt} {outputs}")
-        pytest.fail(f"no output with {text!r} within {timeout:.0f} s; the notebook shows:\n" + "\n".join(shown),
-                    pytrace=False)
+        pass
+    file = lab.clone / "workspace" / "notebooks" / notebook_name
+    before = file.stat().st_mtime_ns
+    menu(page, "File", "Save Notebook")  # the menu: the keyboard's focus may be anywhere by now
+    shown = [f"no output with {text!r} within {timeout:.0f} s. The notebook, saved then:"]
+    try:
+        saved = wait_saved(file, after=before, timeout=10)
+    except AssertionError:
+        saved = {"cells": []}
+        shown.append("(JupyterLab did not save it)")
+    for number, each in enumerate(cell for cell in saved["cells"] if cell["cell_type"] == "code"):
+        outputs = " | ".join(
+            ("".join(output.get("text", "")) or output.get("evalue", "") or str(output.get("data", "")))[-400:]
+            for output in each["outputs"]
+        )
+        shown.append(f"[{each['execution_count'] or ' '}] code cell {number}: {''.join(each['source'])[:60]!r} "
+                     f"-> {outputs}")
+    for log in sorted((lab.clone / ".course" / "logs").glob("*.log")):
+        shown.append(f"--- {log.name}, last lines:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:]))
+    pytest.fail("\n".join(shown), pytrace=False)
 
 
 def run_cell(page, cell) -> None:
@@ -142,7 +159,7 @@ def test_lesson_04_runs_to_its_end_with_restart_and_run_all(page, lab):
     menu(page, "Kernel", "Restart Kernel and Run All Cells…")
     page.locator(".jp-Dialog .jp-mod-accept").click()
     last = notebook.locator(".jp-CodeCell").last
-    wait_for_output(notebook, last, ending.strip(), timeout=90)
+    wait_for_output(page, lab, "04_first_consumer.ipynb", last, ending.strip(), timeout=90)
     file = lab.clone / "workspace" / "notebooks" / "04_first_consumer.ipynb"
     before = file.stat().st_mtime_ns
     page.keyboard.press("Control+s")
@@ -180,7 +197,7 @@ def test_lesson_07_live_chat_in_the_notebook(page, lab):
                  has=page.locator(".jp-InputArea", has_text="received = []")).wait_for()  # selected: "above" it
     menu(page, "Run", "Run All Above Selected Cell")
     send = code_cell(page, 'await lobby.send(json.dumps({"message": "Hello from the notebook!"}))')
-    wait_for_output(notebook, send, "Hello from the notebook!", timeout=60)
+    wait_for_output(page, lab, "07_frontend_client.ipynb", send, "Hello from the notebook!", timeout=60)
     frame_element = code_cell(page, "room_page = IFrame").locator("iframe")
     frame = frame_element.content_frame
     frame.locator("#chat-status", has_text="Connected").wait_for()
