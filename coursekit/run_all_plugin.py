@@ -48,7 +48,7 @@ from coursekit import lessons
 course = lessons.setup({lesson}, quiet=True)
 course.start_redis()
 course.daphne.start()
-print(json.dumps([course.redis.process.pid, course.daphne.process.pid]))
+print(json.dumps([course.redis.process.pid, course.daphne.process.pid]), flush=True)
 """
 
 

@@ -11,23 +11,16 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 
 import psutil
 
 from coursekit import paths
+from coursekit.run_all_plugin import SERVERS_UP
 
 from support import server_pids, wait_gone
 
-STARTER = textwrap.dedent("""
-    import json, sys, time
-    from coursekit import lessons
-    course = lessons.setup({lesson}, quiet=True)
-    course.start_redis()
-    course.daphne.start()
-    print(json.dumps([course.redis.process.pid, course.daphne.process.pid]), flush=True)
-    time.sleep(60)
-""")
+# The lesson runner's servers, in a plain process that then waits to be killed.
+STARTER = SERVERS_UP + "import time\ntime.sleep(60)\n"
 
 
 def descendants(pid: int) -> list[int]:
